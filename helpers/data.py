@@ -51,12 +51,12 @@ def make_windows(series: object, n_time: int) -> tuple[torch.Tensor, torch.Tenso
     series (n, features) -> (n - n_time, n_time, features) and (n - n_time, features).
     """
     tensor = as_float_tensor("series", series)
-    if tensor.dim() == 0 or tensor.numel() == 0:
+    if tensor.numel() == 0:
         raise ValueError(
             f"series is empty (shape {tuple(tensor.shape)}); pass a 1-D series of values "
             "or a 2-D (time, features) array."
         )
-    if tensor.dim() > 2:
+    if tensor.dim() not in (1, 2):
         raise ValueError(
             f"series must be 1-D (time,) or 2-D (time, features), got {tensor.dim()}-D with "
             f"shape {tuple(tensor.shape)}; windows are cut along the first axis only."
@@ -74,6 +74,7 @@ def make_windows(series: object, n_time: int) -> tuple[torch.Tensor, torch.Tenso
         tensor = tensor.unsqueeze(-1)  # (n, 1): one feature per step
     # unfold gives (n - n_time + 1, features, n_time); the last window has no answer
     windows = tensor.unfold(0, n_time, 1)[:-1].transpose(1, 2)
-    input_data = windows.contiguous()  # (n_sample, n_time, features)
+    # (n_sample, n_time, features), a copy: with n_time=1 .contiguous() would alias the series
+    input_data = windows.clone(memory_format=torch.contiguous_format)
     correct_data = tensor[n_time:].clone()  # (n_sample, features)
     return input_data, correct_data

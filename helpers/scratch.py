@@ -108,7 +108,7 @@ def lstm_step(
     g = torch.tanh(pre_g)
     c = f * c_prev + i * g  # keep part of the old memory, write part of the candidate
     h = o * torch.tanh(c)  # show part of the memory as the output
-    return h, c, dict(zip(GATE_NAMES, (i, f, g, o)))
+    return h, c, dict(zip(GATE_NAMES, (i, f, g, o), strict=True))
 
 
 def _layer_weights(layer: nn.RNNBase, kind: type[nn.RNNBase]) -> tuple[torch.Tensor, ...]:
@@ -140,9 +140,11 @@ def rnn_forward(
     Shapes: x (batch, time, input_size) if batch_first -> y (batch, time, hidden),
     h (1, batch, hidden).
     """
+    weights = _layer_weights(rnn, nn.RNN)  # first, so an nn.LSTM gets a TypeError
     if rnn.nonlinearity != "tanh":
-        raise ValueError(f"rnn_forward follows the tanh RNN, got nonlinearity={rnn.nonlinearity!r}.")
-    weights = _layer_weights(rnn, nn.RNN)
+        raise ValueError(
+            f"rnn_forward follows the tanh RNN, got nonlinearity={rnn.nonlinearity!r}."
+        )
     xb = _as_batch_first(x, rnn)
     h = xb.new_zeros(xb.shape[0], rnn.hidden_size) if h0 is None else h0[0]
     outputs = []

@@ -1,0 +1,27 @@
+"""Shared fixtures for the unit tests; figures render off-screen with matplotlib's Agg backend."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # before anything imports pyplot: no display on CI or in the sandbox
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from helpers.data import make_windows, noisy_sine  # noqa: E402
+
+N_POINTS = 30  # a short series keeps every training test well under a second
+N_TIME = 5
+
+
+@pytest.fixture
+def sine() -> tuple[torch.Tensor, torch.Tensor]:
+    """A short noisy sine, the same every time: (x, y), each (N_POINTS,)."""
+    return noisy_sine(N_POINTS, seed=0)
+
+
+@pytest.fixture
+def windows(sine) -> tuple[torch.Tensor, torch.Tensor]:
+    """Windows of the short sine: input_data (25, 5, 1) and correct_data (25, 1)."""
+    return make_windows(sine[1], N_TIME)
