@@ -8,13 +8,15 @@ BIN    := $(VENV)/bin
 export HELPERS_PROGRESS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: book test unit nbval lint execute lab clean help
+.PHONY: book test unit nbval site site-deps lint execute lab assignments clean help
 
 help:
 	@echo "make book     build the site into _build/html (creates .venv on first use)"
 	@echo "make test     unit tests, nbval over every notebook, the site in a browser"
+	@echo "make site     build the site and test it in Chromium (part of make test)"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make execute  re-run the notebooks in place, saving outputs and widget state"
+	@echo "make assignments  student notebooks (solutions cleared) into _build/assignments"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +31,11 @@ $(VENV)/.installed-test: tests/requirements.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r tests/requirements.txt
 	touch $@
 
+# Sphinx writes nothing when no page changed, not even book/_static: --all if a static file did
 book: $(VENV)/.installed
 	@start=$$(date +%s); \
-	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going || exit 1; \
+	all=$$(find book/_static -newer _build/html/objects.inv 2>/dev/null | head -1); \
+	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going $${all:+--all} || exit 1; \
 	echo "Built in $$(( $$(date +%s) - start )) s. Open $(CURDIR)/_build/html/index.html"
 
 unit: $(VENV)/.installed-test
@@ -44,12 +48,30 @@ nbval: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check helpers tests benchmarks notebooks
 
-test: unit nbval
+test: unit nbval site
+
+# the freshly built site in Chromium (tests/site); screenshots go to _build/screenshots
+site: book site-deps
+	$(BIN)/python -m pytest tests/site -q -m site
+
+# Debian's Chromium and a font for the glossary's Japanese (needs root) and npm copies of the CDN files the pages load, when missing;
+# if Chromium cannot be installed the site tests fail and say so
+site-deps: $(VENV)/.installed-test
+	@{ test -x /usr/bin/chromium && dpkg -s fonts-ipafont-gothic >/dev/null 2>&1; } || { \
+	  echo "Installing Chromium and a Japanese font (apt-get install -y chromium fonts-ipafont-gothic)"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium fonts-ipafont-gothic; } \
+	  || echo "Could not install Chromium: the site tests will fail."; }
+	$(BIN)/python tests/site/npm_copies.py
 
 execute: $(VENV)/.installed
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True \
 		notebooks/*.ipynb
+
+# student versions for course assignments; see book/teaching.md
+assignments: $(VENV)/.installed
+	$(BIN)/python -m helpers.assignments notebooks _build/assignments
 
 lab: $(VENV)/.installed
 	HELPERS_PROGRESS=1 $(BIN)/jupyter lab notebooks/

@@ -1,0 +1,328 @@
+"""The built site as a reader gets it, in a real browser with no kernel (issue 4).
+
+Pages come from _toc.yml and epoch steppers from the page's DOM, so new chapters are tested
+without touching this file. Run with `make test` (which builds the site first) or
+`pytest -m site tests/site`; screenshots land in _build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from site_support import (
+    DESKTOP,
+    PHONE,
+    ROOT,
+    SCREENSHOTS,
+    SITE_HTML,
+    book_config,
+    screenshot,
+    serve_as_browser_gets_it,
+    toc_pages,
+)
+
+pytestmark = pytest.mark.site
+
+PAGES = toc_pages()
+NOTEBOOKS = [page for page in PAGES if (ROOT / f"{page}.ipynb").is_file()]
+
+
+def _built(docname: str) -> str:
+    path = SITE_HTML / f"{docname}.html"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def _play_models(docname: str) -> int:
+    """How many Play widgets the page's saved widget state holds."""
+    return _built(docname).count('"model_name": "PlayModel"')
+
+
+def _name(docname: str) -> str:
+    return docname.replace("/", "_")
+
+
+def _fail_if(problems: list[str], what: str) -> None:
+    if problems:
+        pytest.fail(f"{what}:\n  " + "\n  ".join(problems))
+
+
+# --- every page ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_loads_cleanly(desktop, docname):
+    visit = desktop(docname)
+    screenshot(visit, docname, DESKTOP)
+    assert visit.status == 200, f"{visit.url} answered {visit.status}"
+    _fail_if(visit.problems(), f"{docname} in the browser")
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_internal_links_resolve(desktop, site, docname):
+    visit = desktop(docname)
+    hrefs = visit.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    broken, checked = [], 0
+    for href in hrefs:
+        if not href.startswith(site):
+            continue
+        checked += 1
+        parts = urlsplit(href)
+        target = SITE_HTML / unquote(parts.path).lstrip("/")
+        if parts.path.endswith("/"):
+            target = target / "index.html"
+        if not target.is_file():
+            broken.append(f"{href} (no file {target.relative_to(SITE_HTML)})")
+        elif parts.fragment and target.suffix == ".html":
+            anchor = re.escape(unquote(parts.fragment))
+            if not re.search(rf'\bid="{anchor}"', target.read_text(encoding="utf-8")):
+                broken.append(f"{href} (no id #{unquote(parts.fragment)} there)")
+    assert checked > 0, f"{docname} links to no page of the book: the navigation did not render"
+    _fail_if(broken, f"broken internal links on {docname}")
+
+
+_BROKEN_IMAGES = """() => Array.from(document.images)
+  .filter((img) => !(img.complete && img.naturalWidth > 0))
+  .map((img) => (img.currentSrc || img.src || img.outerHTML).slice(0, 120))"""
+
+# every CSS background image (icons, SVG decorations), loaded once each
+_BROKEN_BACKGROUNDS = """async () => {
+  const URL_IN_CSS = /url\\("?([^")]+)"?\\)/g, urls = new Set();
+  for (const el of document.querySelectorAll('*'))
+    for (const pseudo of [null, '::before', '::after'])
+      for (const m of getComputedStyle(el, pseudo).backgroundImage.matchAll(URL_IN_CSS))
+        urls.add(new URL(m[1], document.baseURI).href);
+  const bad = [];
+  await Promise.all(Array.from(urls).map((u) => new Promise((done) => {
+    const img = new Image();
+    img.onload = () => { if (!img.naturalWidth) bad.push(u + ' (empty)'); done(); };
+    img.onerror = () => { bad.push(u.slice(0, 120)); done(); };
+    img.src = u;
+  })));
+  return bad;
+}"""
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_images_load(desktop, docname):
+    page = desktop(docname).page
+    _fail_if(page.evaluate(_BROKEN_IMAGES), f"images that did not load on {docname}")
+    _fail_if(page.evaluate(_BROKEN_BACKGROUNDS), f"background images missing on {docname}")
+
+
+_MATH = """() => Array.from(document.querySelectorAll('.math')).map((el) => ({
+  tex: el.textContent.trim().slice(0, 60),
+  rendered: el.querySelector('mjx-container') !== null,
+  error: el.querySelector('mjx-merror, [data-mjx-error]') !== null,
+}))"""
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_math_renders(desktop, docname):
+    maths = desktop(docname).page.evaluate(_MATH)
+    expected = len(re.findall(r'class="math[ "]', _built(docname)))
+    assert len(maths) == expected, f"{docname}: {expected} equations built, {len(maths)} in the DOM"
+    _fail_if(
+        [f"not typeset: {m['tex']}" for m in maths if not m["rendered"]]
+        + [f"TeX error in: {m['tex']}" for m in maths if m["error"]],
+        f"math on {docname}",
+    )
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_phone_layout(open_page, docname):
+    visit = open_page(docname, PHONE)
+    screenshot(visit, docname, PHONE)
+    for i, stepper in enumerate(_find_steppers(visit.page)):
+        stepper.scroll_into_view_if_needed()
+        stepper.screenshot(path=str(SCREENSHOTS / f"{_name(docname)}-stepper{i}-390.png"))
+    _fail_if(visit.problems(), f"{docname} on a phone")
+    overflow = visit.page.evaluate(
+        """() => {
+          const root = document.documentElement, width = root.clientWidth, out = [];
+          if (root.scrollWidth > width + 1)
+            out.push(`page scrolls sideways: ${root.scrollWidth}px > ${width}px`);
+          for (const box of document.querySelectorAll('.widget-subarea, .cell_output img')) {
+            const right = Math.max(...Array.from(box.querySelectorAll('*'))
+              .concat([box]).map((el) => el.getBoundingClientRect().right));
+            if (right > width + 1) out.push(`${box.className} reaches ${Math.round(right)}px`);
+          }
+          return out;
+        }"""
+    )
+    _fail_if(overflow, f"{docname} overflows a {PHONE['width']}px phone screen")
+
+
+# --- notebook pages: launch buttons and download ---------------------------------------------
+
+
+@pytest.mark.parametrize("docname", NOTEBOOKS)
+def test_launch_and_download_buttons(desktop, docname):
+    config = book_config()
+    repo_url = config["repository"]["url"].rstrip("/")
+    branch = config["repository"].get("branch", "main")
+    owner_repo = repo_url.split("github.com/", 1)[1]
+    launch = config["launch_buttons"]
+    expected = {
+        "repository": repo_url,
+        "Binder": f"{launch['binderhub_url']}/v2/gh/{owner_repo}/{branch}"
+        f"?urlpath=lab/tree/{docname}.ipynb",
+        "Colab": f"{launch['colab_url']}/github/{owner_repo}/blob/{branch}/{docname}.ipynb",
+    }
+    page = desktop(docname).page
+    hrefs = set(page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"))
+    missing = [f"{name} link {url}" for name, url in expected.items() if url not in hrefs]
+    _fail_if(missing, f"{docname} lacks launch buttons built from _config.yml's repository url")
+
+    download = page.eval_on_selector_all(
+        "a.btn-download-source-button", "links => links.map(a => a.href)"
+    )
+    names = [urlsplit(href).path.rsplit("/", 1)[-1] for href in download]
+    assert names == [f"{Path(docname).name}.ipynb"], f"download links: {download}"
+    response = page.request.get(download[0])
+    assert response.status == 200, f"{download[0]} answered {response.status}"
+    notebook = json.loads(response.body())
+    assert notebook["nbformat"] == 4 and notebook["cells"], f"{download[0]} is not a notebook"
+
+
+# --- epoch steppers --------------------------------------------------------------------------
+
+# a stepper: a widget output holding a Play button, a slider and an image (the Stack draws
+# only its selected child, so one <img> is in the DOM at a time)
+_MARK_STEPPERS = """() => {
+  const found = [];
+  for (const play of document.querySelectorAll('.widget-play')) {
+    const box = play.closest('.widget-subarea');
+    const parts = box && box.querySelector('.widget-slider') && box.querySelector('img');
+    if (parts && !found.includes(box)) found.push(box);
+  }
+  found.forEach((box, i) => box.setAttribute('data-test-stepper', i));
+  return found.length;
+}"""
+
+# the one image showing in a stepper, with a digest of its pixels
+_FRAME = """async (box) => {
+  const images = Array.from(box.querySelectorAll('img'));
+  const shown = images.filter((img) => img.getClientRects().length);
+  const handle = box.querySelector('.noUi-handle');
+  const index = handle ? Number(handle.getAttribute('aria-valuenow')) : null;
+  const last = handle ? Number(handle.getAttribute('aria-valuemax')) : null;
+  if (shown.length !== 1) return {shown: shown.length, index, last};
+  const img = shown[0], canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth;
+  canvas.height = img.naturalHeight;
+  const context = canvas.getContext('2d');
+  context.drawImage(img, 0, 0);
+  const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', pixels));
+  const pixelHash = Array.from(digest, (b) => b.toString(16)).join('');
+  return {shown: 1, index, last, src: img.src, pixels: pixelHash};
+}"""
+
+
+def _find_steppers(page) -> list:
+    count = page.evaluate(_MARK_STEPPERS)
+    return [page.locator(f'[data-test-stepper="{i}"]') for i in range(count)]
+
+
+def _frame(stepper) -> dict:
+    frame = stepper.evaluate(_FRAME)
+    assert frame["shown"] == 1, f"a stepper should show one image, it shows {frame['shown']}"
+    return frame
+
+
+def _wait_for_new_frame(stepper, old: dict, seconds: float) -> dict | None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        frame = _frame(stepper)
+        if frame["pixels"] != old["pixels"]:
+            return frame
+        time.sleep(0.1)
+    return None
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_epoch_steppers_work_without_a_kernel(open_page, desktop, docname):
+    """Play advances the frames and the slider changes the visible image, on the static page."""
+    expected = _play_models(docname)
+    visit = open_page(docname) if expected else desktop(docname)
+    steppers = _find_steppers(visit.page)
+    assert len(steppers) == expected, (
+        f"{docname}: the saved widget state has {expected} Play widgets, "
+        f"the page shows {len(steppers)} steppers"
+    )
+    for i, stepper in enumerate(steppers):
+        stepper.scroll_into_view_if_needed()
+        stepper.screenshot(path=str(SCREENSHOTS / f"{_name(docname)}-stepper{i}-1280.png"))
+        # Play: the frame must move on by itself, twice where there are frames enough
+        start = _frame(stepper)
+        assert start["last"] > start["index"], f"stepper {i} on {docname}: nothing to play"
+        stepper.locator(".widget-play button").first.click()
+        frame = start
+        for step in range(min(2, start["last"] - start["index"])):
+            frame = _wait_for_new_frame(stepper, frame, seconds=10)
+            assert frame, f"stepper {i} on {docname}: Play stopped after {step} new frames"
+        moved = frame["index"] > start["index"]
+        assert moved, f"stepper {i} on {docname}: the slider did not follow Play"
+        stepper.locator(".widget-play button").nth(
+            1
+        ).click()  # stop: buttons are play, stop, repeat
+        visit.page.wait_for_timeout(300)
+
+        # the slider: drag its handle to the far end from where it is
+        before = _frame(stepper)
+        track = stepper.locator(".noUi-base").bounding_box()
+        handle = stepper.locator(".noUi-handle").bounding_box()
+        at_start = handle["x"] - track["x"] < track["width"] / 2
+        x = track["x"] + track["width"] * (0.95 if at_start else 0.05)
+        y = handle["y"] + handle["height"] / 2
+        visit.page.mouse.move(handle["x"] + handle["width"] / 2, y)
+        visit.page.mouse.down()
+        visit.page.mouse.move(x, y, steps=8)
+        visit.page.mouse.up()
+        after = _wait_for_new_frame(stepper, before, seconds=3)
+        assert after, f"stepper {i} on {docname}: dragging the slider did not change the image"
+        assert after["index"] != before["index"] and after["src"] != before["src"]
+    _fail_if(visit.problems(), f"{docname} while stepping")
+
+
+def test_the_book_has_steppers():
+    """Guards the test above from passing on nothing: training chapters show epoch steppers."""
+    pages = [page for page in PAGES if _play_models(page)]
+    assert pages, f"no page of {SITE_HTML} has an epoch stepper (a Play widget in its widget state)"
+
+
+# --- the site as a whole ---------------------------------------------------------------------
+
+
+def test_front_door_opens_the_first_page(browser, site):
+    """The site's root URL forwards a reader to the book's first page."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        assert page.goto(f"{site}/").status == 200
+        page.wait_for_url(f"{site}/{PAGES[0]}.html", timeout=10_000)
+    finally:
+        context.close()
+
+
+def test_only_requirejs_pin_is_dropped():
+    """The server serves pages as built, except require.js's `integrity` pin (site_support.py)."""
+    dropped = set()
+    for path in SITE_HTML.rglob("*.html"):
+        dropped.update(serve_as_browser_gets_it(path.read_bytes())[1])
+    others = [url for url in dropped if "/require.js/" not in url]
+    assert not others, f"integrity pins dropped for more than require.js: {others}"
+
+
+def test_site_size_within_limits():
+    """Heaviest page (widget state included) under 2 MB, whole site under 25 MB."""
+    spec = importlib.util.spec_from_file_location("site_size", ROOT / "benchmarks" / "site_size.py")
+    site_size = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(site_size)
+    assert site_size.main(SITE_HTML) == 0, "over a size limit: see the table above"
