@@ -4,5 +4,15 @@ Each module's docstring names the chapter that introduces it. Importing the pack
 no work: no seeding, no downloads, no matplotlib settings (call ``plots.use_book_style``).
 """
 
-__all__ = ["data", "exercises", "forecast", "models", "plots", "scratch", "training", "widgets"]
+__all__ = [
+    "compare",
+    "data",
+    "exercises",
+    "forecast",
+    "models",
+    "plots",
+    "scratch",
+    "training",
+    "widgets",
+]
 __version__ = "0.1.0"

@@ -1,0 +1,441 @@
+"""RNN against LSTM on the same data over several seeds (chapter 5, Training an LSTM).
+
+``benchmarks/compare_cells.py`` runs the full comparison with ``run_comparison`` and caches
+it in ``book/data/rnn_vs_lstm.json``; chapter 5 loads that cache, builds its table with
+``summarize`` and ``table_markdown``, draws its conclusions with ``conclusions`` and re-runs
+one seed live to show, with ``compare_rows``, that the cache is what this code produces.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import platform
+import statistics
+import time
+import urllib.request
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from helpers._checks import non_negative_int, positive_int
+from helpers.data import make_windows, noisy_sine
+from helpers.forecast import closed_loop, one_step, rmse
+from helpers.models import SequenceRegressor
+from helpers.training import History, train
+
+__all__ = [
+    "METRICS",
+    "CACHE_URL",
+    "RTOL",
+    "RUNS",
+    "Settings",
+    "compare_rows",
+    "conclusions",
+    "evaluate",
+    "load_results",
+    "make_data",
+    "run_comparison",
+    "run_one",
+    "save_results",
+    "summarize",
+    "table_html",
+    "table_markdown",
+]
+
+# (cell, epochs): the lecture's RNN, the lecture's LSTM, and the RNN given the LSTM's budget
+RUNS: tuple[tuple[str, int], ...] = (("rnn", 100), ("lstm", 1000), ("rnn", 1000))
+# what each run reports, in table order, with the heading the table shows
+METRICS = {
+    "seconds_per_epoch": "CPU time per epoch",
+    "final_loss": "final training loss",
+    "one_step_mse": "one-step MSE",
+    "closed_loop_rmse": "closed-loop RMSE vs sin(x)",
+}
+# where chapter 5 fetches the cache when the repository is not at hand (e.g. on Colab)
+CACHE_URL = (
+    "https://raw.githubusercontent.com/rnn-lstm-book/rnn-lstm-book/main/book/data/rnn_vs_lstm.json"
+)
+RTOL = 1e-3  # how far a re-run may differ from the cache (relative); see `rounding` in the cache
+NUDGE = 1e-6  # relative size of the nudge to the initial weights that measures rounding effects
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run depends on besides the cell, the epochs and the seed."""
+
+    n_points: int = 100  # the lecture's 100 points from -2π to 2π
+    noise: float = 0.1  # standard deviation of the noise added to sin(x)
+    data_seed: int = 0  # one dataset for all runs: runs differ only in weights and shuffling
+    n_time: int = 10  # steps per input window
+    hidden_size: int = 64
+    batch_size: int = 8
+    lr: float = 0.01  # plain SGD, as in the lecture
+
+
+def make_data(settings: Settings = Settings()) -> dict[str, torch.Tensor]:
+    """The comparison's data: the noisy sine, its windows and the clean sine to score against.
+
+    Shapes: x, y (n_points,); input_data (n_sample, n_time, 1); correct_data (n_sample, 1);
+    clean (n_sample,), sin(x) at the steps the closed loop predicts.
+    """
+    x, y = noisy_sine(settings.n_points, settings.noise, seed=settings.data_seed)
+    input_data, correct_data = make_windows(y, settings.n_time)
+    clean = torch.sin(x[settings.n_time :])
+    return {"x": x, "y": y, "input_data": input_data, "correct_data": correct_data, "clean": clean}
+
+
+def _check_run(cell: object, epochs: object, seed: object) -> tuple[str, int, int]:
+    if cell not in ("rnn", "lstm", "gru"):
+        raise ValueError(f"cell must be 'rnn', 'lstm' or 'gru', got {cell!r}.")
+    return str(cell), positive_int("epochs", epochs), non_negative_int("seed", seed)
+
+
+def evaluate(
+    model: nn.Module,
+    history: History,
+    *,
+    cell: str,
+    seed: int,
+    settings: Settings = Settings(),
+    seconds: float | None = None,
+) -> dict[str, object]:
+    """Score a trained model the way the comparison does: one row of the table's raw data.
+
+    ``seconds_per_epoch`` is ``seconds / epochs``; without ``seconds`` it is the wall-clock
+    ``history.seconds``, which includes any snapshots taken.
+    """
+    data = make_data(settings)
+    epochs = len(history.record_loss_train)
+    seconds = history.seconds if seconds is None else seconds
+    predicted = one_step(model, data["input_data"])
+    forecast = closed_loop(model, data["input_data"][0], len(data["clean"]))
+    return {
+        "cell": cell,
+        "epochs": epochs,
+        "seed": seed,
+        "seconds_per_epoch": seconds / epochs,
+        "final_loss": history.final_loss,
+        "one_step_mse": float(torch.mean((predicted - data["correct_data"]) ** 2)),
+        "closed_loop_rmse": rmse(forecast, data["clean"]),
+    }
+
+
+def run_one(
+    cell: str, epochs: int, seed: int, settings: Settings = Settings(), nudge: float = 0.0
+) -> dict[str, object]:
+    """Build the model after ``torch.manual_seed(seed)``, train it, score it.
+
+    Time is the training's CPU time (one thread), which other programs on a shared machine
+    disturb far less than the wall-clock time. ``nudge`` multiplies every initial weight by
+    (1 + nudge·noise), to measure how much rounding-sized changes move the results; 0 (the
+    default) leaves the weights alone.
+    """
+    cell, epochs, seed = _check_run(cell, epochs, seed)
+    data = make_data(settings)
+    torch.manual_seed(seed)
+    model = SequenceRegressor(cell, hidden_size=settings.hidden_size)
+    if nudge:
+        generator = torch.Generator().manual_seed(12345)
+        with torch.no_grad():
+            for p in model.parameters():
+                p.mul_(1 + nudge * torch.randn(p.shape, generator=generator))
+    cpu_start = time.process_time()  # CPU time: less disturbed than wall-clock by other work
+    history = train(
+        model,
+        data["input_data"],
+        data["correct_data"],
+        epochs=epochs,
+        batch_size=settings.batch_size,
+        lr=settings.lr,
+        snapshot_every=None,  # time the training alone
+        verbose=False,
+        seed=seed,
+        num_threads=1,
+        progress=False,
+    )
+    cpu = time.process_time() - cpu_start
+    return evaluate(model, history, cell=cell, seed=seed, settings=settings, seconds=cpu)
+
+
+_WARM: set[str] = set()  # cells this process has already run once
+
+
+def _run_job(job: tuple[str, int, int, Settings, float]) -> dict[str, object]:
+    cell, settings = job[0], job[3]
+    if cell not in _WARM:  # a first call pays one-off set-up costs: keep them out of the timing
+        run_one(cell, 2, 0, settings)
+        _WARM.add(cell)
+    return run_one(*job)
+
+
+def run_comparison(
+    seeds: Iterable[int] = range(7),
+    runs: Sequence[tuple[str, int]] = RUNS,
+    settings: Settings = Settings(),
+    *,
+    jobs: int = 1,
+) -> dict[str, object]:
+    """Train every run for every seed (in ``jobs`` processes) and return the cache's content.
+
+    Besides the rows, it nudges the first seed's initial weights by ``NUDGE`` and records how
+    far each metric moves (``rounding``): the scale of differences another CPU could cause.
+    """
+    seeds = [non_negative_int("seed", s) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds is empty; pass at least one seed, for example range(5).")
+    jobs = positive_int("jobs", jobs)
+    for cell, epochs in runs:
+        _check_run(cell, epochs, 0)
+    work = [(cell, epochs, seed, settings, 0.0) for seed in seeds for cell, epochs in runs]
+    work += [(cell, epochs, seeds[0], settings, NUDGE) for cell, epochs in runs]
+    start = time.perf_counter()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    if jobs == 1:
+        results = [_run_job(job) for job in work]
+    else:  # spawn: fresh interpreters, no forked thread pools
+        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+            results = list(pool.map(_run_job, work))
+    rows, nudged = results[: -len(runs)], results[-len(runs) :]
+    rounding = {}
+    for row in nudged:
+        base = next(r for r in rows if _key(r) == _key(row) and r["seed"] == row["seed"])
+        label = _label(row["cell"], row["epochs"])
+        rounding[label] = {
+            m: abs(row[m] - base[m]) / abs(base[m]) for m in METRICS if m != "seconds_per_epoch"
+        }
+    return {
+        "description": "RNN vs LSTM on the noisy sine, several seeds (chapter 5).",
+        "settings": asdict(settings),
+        "runs": [list(run) for run in runs],
+        "seeds": seeds,
+        "nudge": NUDGE,
+        "rounding": rounding,
+        "rtol": RTOL,
+        "versions": {
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "platform": platform.platform(),
+        },
+        "machine": {"cpus": os.cpu_count(), "jobs": jobs, "load_before": load},
+        "seconds_total": time.perf_counter() - start,
+        "rows": rows,
+    }
+
+
+def save_results(results: Mapping[str, object], path: str | os.PathLike) -> None:
+    """Write the comparison as indented JSON (the committed cache)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(results, indent=1) + "\n")
+
+
+def load_results(path: str | os.PathLike, url: str | None = None) -> dict[str, object]:
+    """Read a cache written by ``save_results``, or fetch it from ``url`` if ``path`` is absent."""
+    path = Path(path)
+    if path.exists():
+        results = json.loads(path.read_text())
+    elif url is not None:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            results = json.loads(response.read().decode())
+    else:
+        raise FileNotFoundError(
+            f"no comparison cache at {path}; create it with `python benchmarks/compare_cells.py`."
+        )
+    if not results.get("rows"):
+        raise ValueError(f"{path} holds no rows; re-run benchmarks/compare_cells.py.")
+    return results
+
+
+def _key(row: Mapping[str, object]) -> tuple[str, int]:
+    return (str(row["cell"]), int(row["epochs"]))
+
+
+def _label(cell: str, epochs: int) -> str:
+    return f"{cell.upper()}, {epochs} epochs"
+
+
+def summarize(rows: Sequence[Mapping[str, object]]) -> dict[str, dict[str, object]]:
+    """Median, minimum and maximum of every metric, per run (cell and epochs), in row order.
+
+    Returns {label: {"cell", "epochs", "n", metric: (median, min, max), ...}}.
+    """
+    if not rows:
+        raise ValueError("rows is empty; load a comparison with load_results first.")
+    groups: dict[tuple[str, int], list[Mapping[str, object]]] = {}
+    for row in rows:
+        missing = [m for m in METRICS if m not in row]
+        if missing:
+            raise ValueError(f"row {dict(row)!r} lacks {missing}; is it from run_one?")
+        groups.setdefault(_key(row), []).append(row)
+    summary = {}
+    for (cell, epochs), group in groups.items():
+        entry: dict[str, object] = {"cell": cell, "epochs": epochs, "n": len(group)}
+        for m in METRICS:
+            values = [float(r[m]) for r in group]
+            entry[m] = (statistics.median(values), min(values), max(values))
+        summary[_label(cell, epochs)] = entry
+    return summary
+
+
+def _fmt(value: float, metric: str) -> str:
+    return f"{value * 1000:.2f} ms" if metric == "seconds_per_epoch" else f"{value:.4f}"
+
+
+def table_markdown(summary: Mapping[str, Mapping[str, object]]) -> str:
+    """A Markdown table: one row per run, each metric as "median (min – max)"."""
+    head = "| run | seeds | " + " | ".join(METRICS.values()) + " |"
+    lines = [head, "|" + "---|" * (len(METRICS) + 2)]
+    for label, entry in summary.items():
+        cells = []
+        for m in METRICS:
+            med, low, high = entry[m]
+            cells.append(f"{_fmt(med, m)} ({_fmt(low, m)} – {_fmt(high, m)})")
+        lines.append(f"| {label} | {entry['n']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def table_html(summary: Mapping[str, Mapping[str, object]]) -> str:
+    """The same table as ``table_markdown``, as HTML (notebooks and the book both render it)."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in ("run", "seeds", *METRICS.values()))
+    body = []
+    for label, entry in summary.items():
+        cells = [f"<td>{html.escape(label)}</td>", f"<td>{entry['n']}</td>"]
+        for m in METRICS:
+            med, low, high = entry[m]
+            cells.append(f"<td><b>{_fmt(med, m)}</b><br>({_fmt(low, m)} – {_fmt(high, m)})</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        '<table class="table">\n<thead><tr>'
+        + head
+        + "</tr></thead>\n<tbody>\n"
+        + "\n".join(body)
+        + "\n</tbody>\n</table>"
+    )
+
+
+def compare_rows(
+    live: Mapping[str, object], cached: Mapping[str, object], rtol: float = RTOL
+) -> dict[str, float]:
+    """Relative difference of every metric except time between a re-run and its cached row.
+
+    Raises ValueError if the rows are for different runs or any difference exceeds ``rtol``.
+    """
+    for field in ("cell", "epochs", "seed"):
+        if live[field] != cached[field]:
+            raise ValueError(
+                f"the rows differ in {field}: {live[field]!r} live, {cached[field]!r} cached; "
+                "compare a run with the cached row of the same cell, epochs and seed."
+            )
+    diffs = {
+        m: abs(float(live[m]) - float(cached[m])) / abs(float(cached[m]))
+        for m in METRICS
+        if m != "seconds_per_epoch"  # time depends on the machine and its load
+    }
+    bad = {m: d for m, d in diffs.items() if not d <= rtol}
+    if bad:
+        raise ValueError(
+            f"the re-run differs from the cache by more than rtol={rtol}: {bad}. If you changed "
+            "the code or the settings, re-create the cache with benchmarks/compare_cells.py."
+        )
+    return diffs
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def conclusions(rows: Sequence[Mapping[str, object]], noise: float = 0.1) -> dict[str, str]:
+    """Sentences that state what the rows show, for the chapter to glue into its prose.
+
+    Needs the runs ("rnn", 100) and ("lstm", 1000) for the same seeds; ("rnn", 1000) adds a
+    sentence on what the extra epochs alone do.
+    """
+    by_seed: dict[tuple[str, int], dict[int, Mapping[str, object]]] = {}
+    for row in rows:
+        by_seed.setdefault(_key(row), {})[int(row["seed"])] = row
+    if ("rnn", 100) not in by_seed or ("lstm", 1000) not in by_seed:
+        raise ValueError("conclusions needs rows for ('rnn', 100) and ('lstm', 1000).")
+    rnn, lstm = by_seed[("rnn", 100)], by_seed[("lstm", 1000)]
+    seeds = sorted(set(rnn) & set(lstm))
+    if not seeds:
+        raise ValueError("the RNN and LSTM rows share no seed; run both on the same seeds.")
+    n = len(seeds)
+
+    def med(runs: Mapping[int, Mapping[str, object]], m: str) -> float:
+        return statistics.median(float(runs[s][m]) for s in seeds)
+
+    out = {}
+    per_epoch = med(lstm, "seconds_per_epoch") / med(rnn, "seconds_per_epoch")
+    whole = (med(lstm, "seconds_per_epoch") * 1000) / (med(rnn, "seconds_per_epoch") * 100)
+    if per_epoch < 1.25:
+        cause = "so nearly all of the extra time comes from the ten times as many epochs"
+    elif per_epoch < 2:
+        cause = (
+            "so most of the extra time comes from the ten times as many epochs, some from the cell"
+        )
+    else:
+        cause = "so both the heavier cell and the extra epochs add to the time"
+    out["time"] = (
+        f"An LSTM epoch took {per_epoch:.2f} times as long as an RNN epoch (medians), and the "
+        f"1000-epoch LSTM run {whole:.0f} times as long as the 100-epoch RNN run, {cause}."
+    )
+
+    wins = [s for s in seeds if lstm[s]["closed_loop_rmse"] < rnn[s]["closed_loop_rmse"]]
+    k = len(wins)
+    rnn_med, lstm_med = med(rnn, "closed_loop_rmse"), med(lstm, "closed_loop_rmse")
+    verdict = (
+        "on every seed, which supports the lecture's remark"
+        if k == n
+        else "on no seed, which contradicts the lecture's remark"
+        if k == 0
+        else f"on {k} of {n} seeds, so the lecture's remark holds for some seeds and not others"
+    )
+    out["closed_loop"] = (
+        f"The LSTM's closed-loop forecast was closer to the clean sine than the RNN's {verdict} "
+        f"(median RMSE {lstm_med:.3f} for the LSTM, {rnn_med:.3f} for the RNN)."
+    )
+    spread = {
+        label: max(float(r[s]["closed_loop_rmse"]) for s in seeds)
+        - min(float(r[s]["closed_loop_rmse"]) for s in seeds)
+        for label, r in (("RNN", rnn), ("LSTM", lstm))
+    }
+    out["spread"] = (
+        f"From one seed to the next the closed-loop RMSE ranged over {spread['RNN']:.3f} for the "
+        f"RNN and {spread['LSTM']:.3f} for the LSTM, against a gap of "
+        f"{abs(rnn_med - lstm_med):.3f} between their medians"
+        + (": a single seed could have told either story." if 0 < k < n else ".")
+    )
+
+    floor = noise**2
+    one_rnn, one_lstm = med(rnn, "one_step_mse"), med(lstm, "one_step_mse")
+    below = sum(float(r[s]["final_loss"]) < floor for r in (rnn, lstm) for s in seeds)
+    gap = abs(one_lstm - one_rnn) / min(one_lstm, one_rnn)
+    out["one_step"] = (
+        "Predicting one step from the true window, the two are close: median MSE "
+        f"{one_lstm:.4f} for the LSTM and {one_rnn:.4f} for the RNN, {gap:.0%} apart, "
+        "both above the noise floor of "
+        f"{floor:.2f}, the MSE a perfect model of sin(x) would score on this noisy data; "
+        + (
+            "no run's training loss went below that floor, so none memorised the noise."
+            if below == 0
+            else f"{below} of {2 * n} runs' training loss went below it: they began to fit noise."
+        )
+    )
+
+    if ("rnn", 1000) in by_seed and set(seeds) <= set(by_seed[("rnn", 1000)]):
+        long = by_seed[("rnn", 1000)]
+        long_med = med(long, "closed_loop_rmse")
+        beats = sum(lstm[s]["closed_loop_rmse"] < long[s]["closed_loop_rmse"] for s in seeds)
+        change = "improved" if long_med < rnn_med else "worsened"
+        out["budget"] = (
+            f"Trained for 1000 epochs too, the RNN's median closed-loop RMSE {change} from "
+            f"{rnn_med:.3f} to {long_med:.3f}; the LSTM beat it on {beats} of {n} seeds."
+        )
+    out["summary"] = f"{n} seeds; LSTM closer in the closed loop {_times(k)} out of {n}."
+    return out
