@@ -9,6 +9,7 @@ __all__ = [
     "data",
     "exercises",
     "forecast",
+    "glue",
     "models",
     "plots",
     "scratch",

@@ -117,7 +117,7 @@ def plot_windows(series: object, n_time: int, samples: Sequence[int] = (0, 1, 2)
     t = torch.arange(y.numel())
     fig, axes = plt.subplots(len(samples), 1, figsize=(7.0, 1.9 * len(samples)), sharex=True)
     axes = [axes] if len(samples) == 1 else list(axes)
-    for ax, s in zip(axes, samples):
+    for ax, s in zip(axes, samples, strict=True):
         ax.plot(t, y, color=COLORS["clean"], marker=".", ms=3, lw=0.8)
         window = slice(s, s + n_time)
         ax.plot(t[window], y[window], "o", color=COLORS["window"], ms=5, label="input (10 steps)")
