@@ -116,6 +116,7 @@ def train(
     closed loop from ``input_data[0]`` for ``len(input_data)`` steps (as the lecture does),
     stores that as a ``Snapshot`` and, if ``verbose``, prints the lecture's log line.
     ``seed`` fixes the shuffling order; model weights are seeded by whoever builds the model.
+    The model is left in train mode; call ``model.eval()`` (or use ``forecast``) to predict.
 
     Shapes: input_data (n_sample, n_time, features), correct_data (n_sample, features).
     """

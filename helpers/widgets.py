@@ -27,9 +27,13 @@ def image_stepper(
     Shapes: frames {label: PNG bytes}, shown in the order given.
     """
     if not isinstance(frames, Mapping):
-        raise TypeError(f"frames must be a dict of label -> PNG bytes, got {type(frames).__name__}.")
+        raise TypeError(
+            f"frames must be a dict of label -> PNG bytes, got {type(frames).__name__}."
+        )
     if not frames:
-        raise ValueError("frames is empty: there is nothing to step through. Pass at least one frame.")
+        raise ValueError(
+            "frames is empty: there is nothing to step through. Pass at least one frame."
+        )
     for label, png in frames.items():
         if not isinstance(png, (bytes, bytearray)):
             raise TypeError(
@@ -37,7 +41,9 @@ def image_stepper(
                 f"got {type(png).__name__}."
             )
     layout = widgets.Layout(width=width, max_width=max_width, height="auto")
-    images = [widgets.Image(value=bytes(png), format="png", layout=layout) for png in frames.values()]
+    images = [
+        widgets.Image(value=bytes(png), format="png", layout=layout) for png in frames.values()
+    ]
     stack = widgets.Stack(images, selected_index=0)
     slider = widgets.SelectionSlider(
         options=[(str(label), i) for i, label in enumerate(frames)],
@@ -45,7 +51,9 @@ def image_stepper(
         continuous_update=True,
         layout=widgets.Layout(width="min(420px, 70vw)"),
     )
-    play = widgets.Play(min=0, max=len(images) - 1, step=1, interval=interval_ms, description="Play")
+    play = widgets.Play(
+        min=0, max=len(images) - 1, step=1, interval=interval_ms, description="Play"
+    )
     # front-end links, so the page needs no kernel: play -> slider position -> visible frame
     widgets.jslink((play, "value"), (slider, "index"))
     widgets.jslink((slider, "index"), (stack, "selected_index"))
@@ -57,7 +65,9 @@ def epoch_stepper(frames: Mapping[int, bytes], *, interval_ms: int = 700) -> wid
 
     Shapes: frames {epoch: PNG bytes}, for example from ``plots.prediction_frames``.
     """
-    if isinstance(frames, Mapping) and any(isinstance(k, bool) or not isinstance(k, int) for k in frames):
+    if isinstance(frames, Mapping) and any(
+        isinstance(k, bool) or not isinstance(k, int) for k in frames
+    ):
         raise TypeError(f"epoch_stepper keys must be int epochs, got {list(frames)[:5]!r}.")
     ordered = dict(sorted(frames.items())) if isinstance(frames, Mapping) else frames
     return image_stepper(ordered, description="epoch", interval_ms=interval_ms)
