@@ -1,0 +1,194 @@
+"""Exercises of chapter 1 (RNN concepts): one step by hand, shapes, the last output, gradients.
+
+Loaded in the notebook with ``from helpers.exercises import chapter1 as ex``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch import nn
+
+from helpers.exercises.core import (
+    CodeExercise,
+    Fail,
+    OpenQuestion,
+    PredictExercise,
+    as_int,
+    as_shape,
+    compare,
+    run,
+    seeded,
+)
+
+TITLE = "RNN concepts"
+
+
+def rnn_step_by_hand(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    """One RNN step.
+
+    Shapes: x (batch, input_size), h_prev (batch, hidden) -> (batch, hidden).
+    """
+    ### BEGIN SOLUTION
+    return torch.tanh(x @ weight_ih.T + bias_ih + h_prev @ weight_hh.T + bias_hh)
+    ### END SOLUTION
+
+
+def _check_rnn_step(fn: Callable[..., Any]) -> str:
+    shapes = [(1, 1, 4), (3, 2, 4), (2, 3, 5)]  # (batch, input_size, hidden)
+    for k, (batch, n_in, hidden) in enumerate(shapes, 1):
+        g = seeded(k)
+        cell = nn.RNNCell(n_in, hidden)
+        with torch.no_grad():
+            for p in cell.parameters():
+                p.copy_(torch.randn(p.shape, generator=g))
+        x, h_prev = torch.randn(batch, n_in, generator=g), torch.randn(batch, hidden, generator=g)
+        w_ih, w_hh, b_ih, b_hh = (p.detach().clone() for p in cell.parameters())
+        with torch.no_grad():
+            expected = cell(x, h_prev)
+        pre = x @ w_ih.T + b_ih + h_prev @ w_hh.T + b_hh
+        mistakes = [
+            (torch.sigmoid(pre), "that is a sigmoid, but nn.RNN squashes with tanh"),
+            (
+                torch.tanh(x @ w_ih.T + b_ih + b_hh),
+                "h_prev is missing: the step also adds W_hh h_prev",
+            ),
+            (torch.tanh(x @ w_ih.T + b_ih + h_prev @ w_hh + b_hh), "W_hh needs a transpose (.T)"),
+            (torch.tanh(x @ w_ih.T + h_prev @ w_hh.T), "the two biases are missing"),
+        ]
+        case = f"case {k}/3 (batch {batch}, input_size {n_in}, hidden {hidden})"
+        args = (x, h_prev, w_ih, w_hh, b_ih, b_hh)
+        got = run(fn, case, *(a.clone() for a in args))
+        compare("h", got, expected, case, mistakes)
+    return "your step matches PyTorch's nn.RNNCell on all 3 cases."
+
+
+def _rnn_shapes() -> tuple[tuple[int, ...], tuple[int, ...]]:
+    rnn = nn.RNN(input_size=3, hidden_size=32, num_layers=2, batch_first=True)
+    with torch.no_grad():
+        y_rnn, h = rnn(torch.zeros(4, 25, 3))
+    return tuple(y_rnn.shape), tuple(h.shape)
+
+
+def _judge_rnn_shapes(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
+    y_shape = as_shape("answer_y_shape", answers[0])
+    h_shape = as_shape("answer_h_shape", answers[1])
+    true_y, true_h = truth
+    if (y_shape, h_shape) == (true_h, true_y):
+        raise Fail("you swapped them: which of the two keeps an output for every time step?")
+    if y_shape != true_y:
+        if len(y_shape) != 3:
+            raise Fail(f"answer_y_shape {y_shape}: y_rnn has 3 dimensions, one of them time.")
+        raise Fail(
+            f"answer_y_shape {y_shape} is not y_rnn's shape; with batch_first=True the order "
+            "is (batch, time, hidden), and only the top layer's outputs come out."
+        )
+    if h_shape != true_h:
+        if len(h_shape) != 3:
+            raise Fail(f"answer_h_shape {h_shape}: h has 3 dimensions; the first counts layers.")
+        raise Fail(f"answer_h_shape {h_shape} is not h's shape; batch_first does not apply to h.")
+    return (
+        f"y_rnn {true_y} holds the top layer's output at every step; h {true_h} the last "
+        "step's state of each layer."
+    )
+
+
+def _time_first() -> tuple[int, tuple[int, ...]]:
+    rnn = nn.RNN(input_size=1, hidden_size=64)  # batch_first forgotten
+    with torch.no_grad():
+        y_rnn, h = rnn(torch.zeros(8, 10, 1))
+    return y_rnn.shape[0], tuple(h.shape)
+
+
+def _judge_time_first(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
+    steps = as_int("answer_steps_read", answers[0])
+    h_shape = as_shape("answer_h_time_first", answers[1])
+    true_steps, true_h = truth
+    if steps != true_steps:
+        raise Fail(
+            f"answer_steps_read {steps}: without batch_first, which axis of the input does "
+            "nn.RNN take for time?"
+        )
+    if h_shape != true_h:
+        raise Fail(
+            f"answer_h_time_first {h_shape}: h is (num_layers, batch, hidden); what does this "
+            "RNN take for the batch?"
+        )
+    return (
+        f"the RNN reads {true_steps} steps of a batch of {true_h[1]} and raises no error; "
+        "only h's shape, or the numbers, give the mistake away."
+    )
+
+
+q1 = CodeExercise(
+    "q1",
+    "One RNN step by hand",
+    [
+        "Write the update rule as one line: a tanh around the sum of four terms.",
+        "The weights are stored (hidden, input), so multiply a batch of rows as "
+        "`x @ weight_ih.T`; likewise `h_prev @ weight_hh.T`. Add both biases.",
+    ],
+    "The step is $h_t = \\tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$; with a batch "
+    "of rows, `x @ W.T` applies the weight matrix to every row at once.",
+    rnn_step_by_hand,
+    _check_rnn_step,
+)
+
+q2 = PredictExercise(
+    "q2",
+    "Predict the shapes of y_rnn and h",
+    [
+        "`y_rnn` keeps an output for every time step (from the top layer only); `h` keeps "
+        "the last step's state of every layer.",
+        "With `batch_first=True` the input is (batch, time, features); `h` is always "
+        "(num_layers, batch, hidden), whatever batch_first says.",
+    ],
+    "`y_rnn` stacks the top layer's hidden state at every step: (batch, time, hidden). `h` is "
+    "the state after the last step, one per layer: (num_layers, batch, hidden).",
+    [
+        ("answer_y_shape", "(batch, time, hidden)"),
+        ("answer_h_shape", "(num_layers, batch, hidden)"),
+    ],
+    _rnn_shapes,
+    _judge_rnn_shapes,
+)
+
+q3 = PredictExercise(
+    "q3",
+    "The batch_first trap",
+    [
+        "Without `batch_first=True`, `nn.RNN` expects (time, batch, features).",
+        "So `(8, 10, 1)` is read as 8 steps of a batch of 10; `h` is (num_layers, batch, hidden).",
+    ],
+    "Without `batch_first`, the first axis is time: the RNN reads the input as 8 steps of a "
+    "batch of 10 sequences, so the batch axis of `h` is 10, not 8. `y_rnn` keeps the "
+    "input's layout either way, which is why the mistake raises no error.",
+    [
+        ("answer_steps_read", "steps the RNN reads"),
+        ("answer_h_time_first", "(num_layers, batch, hidden)"),
+    ],
+    _time_first,
+    _judge_time_first,
+)
+
+q4 = OpenQuestion(
+    "q4",
+    "Why do gradients vanish in an RNN?",
+    [
+        "Backpropagation through time multiplies one factor per step; what happens to a "
+        "product of many numbers smaller than one?",
+        "Each factor holds $W_{hh}$ and the slope of tanh, $1 - h^2$, which is at most 1 "
+        "and much smaller where tanh saturates.",
+    ],
+    "The gradient that reaches step $t - k$ is a product of $k$ Jacobians "
+    "$\\partial h_{s}/\\partial h_{s-1} = \\mathrm{diag}(1 - h_s^2)\\, W_{hh}$. The tanh slope "
+    "is at most 1, so unless $W_{hh}$ is large these factors shrink the gradient, and the "
+    "product shrinks geometrically with $k$: the error from far back barely moves the weights, "
+    "so the network learns short-range patterns only (if $W_{hh}$ is large, the product can "
+    "instead explode). A feed-forward network or CNN has one such factor per layer, a few; "
+    "an RNN has one per time step, as many as the sequence is long.",
+)
+
+EXERCISES = (q1, q2, q3, q4)

@@ -1,0 +1,169 @@
+"""Student versions (`make assignments`): no solution left, valid, and solvable again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from helpers.assignments import clear_solutions, main
+from helpers.exercises.core import MARKER
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+IDS = [p.stem for p in PATHS]
+
+
+def test_clear_solutions_replaces_each_region_like_nbgrader():
+    source = "\n".join(
+        [
+            "def f(x):",
+            '    """Keep me."""',
+            "    ### BEGIN SOLUTION",
+            "    return x + 1",
+            "    ### END SOLUTION",
+            "",
+            "### BEGIN SOLUTION",
+            "y = f(1)",
+            "### END SOLUTION",
+            "print(y)",
+        ]
+    )
+    assert clear_solutions(source).split("\n") == [
+        "def f(x):",
+        '    """Keep me."""',
+        "    # YOUR CODE HERE",
+        "    raise NotImplementedError()",
+        "",
+        "# YOUR CODE HERE",
+        "raise NotImplementedError()",
+        "print(y)",
+    ]
+    assert clear_solutions("x = 1") == "x = 1"
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("### BEGIN SOLUTION\nx = 1", "without its END"),
+        ("x = 1\n### END SOLUTION", "without its BEGIN"),
+        ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "inside another"),
+    ],
+)
+def test_clear_solutions_rejects_broken_regions(source, problem):
+    with pytest.raises(ValueError, match=f"cell 7: .*{problem}"):
+        clear_solutions(source, "cell 7")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("assignments")
+    assert main([str(NOTEBOOKS), str(out)]) == 0
+    return out
+
+
+def solution_lines(source: str) -> list[str]:
+    """The code lines inside solution regions (comments and blank lines left out)."""
+    lines, inside = [], False
+    for line in source.splitlines():
+        if MARKER.match(line):
+            inside = "BEGIN" in line
+        elif inside and line.split("#")[0].strip():
+            lines.append(line.split("#")[0].strip())
+    return lines
+
+
+def nbgrader(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_student_version_holds_no_solution_and_is_valid(built, path):
+    book = nbformat.read(path, as_version=4)
+    student = nbformat.read(built / "student" / path.name, as_version=4)
+    source = nbformat.read(built / "nbgrader" / "source" / path.stem / path.name, as_version=4)
+    for version in (student, source):
+        nbformat.validate(version)
+        assert "widgets" not in version.metadata
+        assert len(version.cells) == len(book.cells)
+        assert all(c.outputs == [] for c in version.cells if c.cell_type == "code")
+    n_answers = 0
+    for book_cell, cell, kept in zip(book.cells, student.cells, source.cells, strict=True):
+        assert not any(MARKER.match(line) for line in cell.source.splitlines())
+        secret = solution_lines(book_cell.source)
+        if secret:
+            n_answers += 1
+            assert nbgrader(cell)["solution"] and not nbgrader(cell)["grade"]
+            assert "# YOUR CODE HERE\n" in cell.source + "\n"
+            assert "raise NotImplementedError()" in cell.source
+            assert kept.source == book_cell.source  # the instructor version keeps it
+            student_lines = {line.split("#")[0].strip() for line in cell.source.splitlines()}
+            assert not set(secret) & student_lines, f"solution left in {cell.source!r}"
+        if "hide-input" in book_cell.metadata.get("tags", []):
+            assert secret, "every folded cell in the book is an answer cell"
+            assert "tags" not in cell.metadata
+    assert n_answers >= 2, "each chapter has a code and a predict exercise at least"
+    graded = [nbgrader(c) for c in student.cells if nbgrader(c).get("grade")]
+    ids = [nbgrader(c)["grade_id"] for c in student.cells if nbgrader(c)]
+    assert len(ids) == len(set(ids)), "grade ids are unique"
+    assert graded and all(m["points"] == 1 for m in graded)
+    open_answers = [c for c in student.cells if c.cell_type == "markdown" and nbgrader(c)]
+    assert [c.source for c in open_answers] == ["YOUR ANSWER HERE"]
+
+
+def exercise_section(nb) -> list:
+    """The cells from the `## Exercises` heading on."""
+    start = next(
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "markdown" and c.source.lstrip().startswith("## Exercises")
+    )
+    return nb.cells[start:]
+
+
+def outputs_text(cell) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "error":
+            parts.append(f"{out.ename}: {out.evalue}")
+        parts.append(out.get("text", ""))
+        parts.append(out.get("data", {}).get("text/plain", ""))
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_student_version_fails_its_checks_until_solved_then_passes(built, path, monkeypatch):
+    """Run the exercises as handed out, then with the book's solutions pasted back.
+
+    Under NBGRADER_EXECUTION (as in nbgrader's autograder) a failed check raises.
+    """
+    book = nbformat.read(path, as_version=4)
+    student = nbformat.read(built / "student" / path.name, as_version=4)
+    pasted = nbformat.read(built / "student" / path.name, as_version=4)
+    for book_cell, cell in zip(book.cells, pasted.cells, strict=True):
+        if cell.cell_type == "code" and nbgrader(cell).get("solution"):
+            cell.source = book_cell.source
+    handed_out, solved = exercise_section(student), exercise_section(pasted)
+    for i, cell in enumerate(solved):
+        cell["id"] = f"solved-{i}"  # the two halves share their cell ids otherwise
+    nb = nbformat.v4.new_notebook(metadata=student.metadata, cells=handed_out + solved)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    monkeypatch.setenv("HELPERS_PROGRESS", "0")
+    NotebookClient(
+        nb, timeout=120, allow_errors=True, resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
+    checks = [c for c in nb.cells if c.cell_type == "code" and nbgrader(c).get("grade")]
+    assert len(checks) % 2 == 0 and checks
+    before, after = checks[: len(checks) // 2], checks[len(checks) // 2 :]
+    for cell in before:
+        text = outputs_text(cell)
+        assert "✓" not in text and ("Error" in text or "✗" in text), text
+    for cell in nb.cells[len(handed_out) :]:
+        assert not any(o.output_type == "error" for o in cell.get("outputs", [])), (
+            cell.source,
+            outputs_text(cell),
+        )
+    for cell in after:
+        assert outputs_text(cell).startswith("✓"), outputs_text(cell)

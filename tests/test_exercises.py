@@ -1,0 +1,391 @@
+"""The exercises' checks: they accept the reference answers and reject typical wrong ones."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+import torch
+from torch import nn
+
+from helpers.exercises import CHAPTERS, ExerciseFailed
+from helpers.exercises.core import MARKER, OpenQuestion
+
+MODULES = {name: importlib.import_module(f"helpers.exercises.{name}") for name in CHAPTERS}
+ALL = [(name, q) for name, module in MODULES.items() for q in module.EXERCISES]
+CHECKED = [(name, q) for name, q in ALL if q.kind != "open"]
+
+
+def ids(pairs):
+    return [f"{name}.{q.name}" for name, q in pairs]
+
+
+def reference_answers(chapter: str, exercise) -> tuple:
+    """What the notebook's answer cell defines, found by running that cell."""
+    namespace = {"torch": torch, "nn": nn}
+    exec(exercise.cell_source, namespace)
+    if exercise.kind == "code":
+        return (namespace[exercise.answer_name],)
+    return tuple(namespace[name] for name in exercise.answer_names)
+
+
+def solution_lines(exercise) -> list[str]:
+    """The reference lines that compute something (assign or return) between the markers.
+
+    Habits a verdict may name, such as `with torch.no_grad():`, are not secrets.
+    """
+    lines, inside = [], False
+    for line in exercise.cell_source.splitlines():
+        code = line.split("  #")[0].strip()
+        if MARKER.match(line):
+            inside = "BEGIN" in line
+        elif inside and ("=" in code or code.startswith("return ")):
+            lines.append(code)
+    return lines
+
+
+# --------------------------------------------------------------------------- wrong answers
+
+
+def rnn_sigmoid(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    return torch.sigmoid(x @ weight_ih.T + bias_ih + h_prev @ weight_hh.T + bias_hh)
+
+
+def rnn_no_memory(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    return torch.tanh(x @ weight_ih.T + bias_ih + bias_hh)
+
+
+def rnn_untransposed(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    return torch.tanh(x @ weight_ih.T + bias_ih + h_prev @ weight_hh + bias_hh)
+
+
+def windows_answer_off_by_one(series, n_time):
+    n_sample = len(series) - n_time
+    input_data, correct_data = torch.zeros(n_sample, n_time, 1), torch.zeros(n_sample, 1)
+    for i in range(n_sample):
+        input_data[i] = series[i : i + n_time].view(-1, 1)
+        correct_data[i] = series[i + n_time - 1]  # the window's last point, not the next one
+    return input_data, correct_data
+
+
+def windows_not_sliding(series, n_time):
+    n_sample = len(series) - n_time
+    input_data, correct_data = torch.zeros(n_sample, n_time, 1), torch.zeros(n_sample, 1)
+    for i in range(n_sample):
+        input_data[i] = series[0:n_time].view(-1, 1)
+        correct_data[i] = series[i + n_time]
+    return input_data, correct_data
+
+
+def windows_one_too_many(series, n_time):
+    n_sample = len(series) - n_time + 1
+    input_data, correct_data = torch.zeros(n_sample, n_time, 1), torch.zeros(n_sample, 1)
+    for i in range(n_sample - 1):
+        input_data[i] = series[i : i + n_time].view(-1, 1)
+        correct_data[i] = series[i + n_time]
+    return input_data, correct_data
+
+
+def closed_loop_with_grad(model, seed_window, steps):
+    n_time, values = len(seed_window), seed_window.reshape(-1).tolist()
+    model.eval()
+    for _ in range(steps):
+        values.append(model(torch.tensor(values[-n_time:]).view(1, n_time, 1)).item())
+    return torch.tensor(values[n_time:])
+
+
+def closed_loop_train_mode(model, seed_window, steps):
+    n_time, values = len(seed_window), seed_window.reshape(-1).tolist()
+    with torch.no_grad():
+        for _ in range(steps):
+            values.append(model(torch.tensor(values[-n_time:]).view(1, n_time, 1)).item())
+    return torch.tensor(values[n_time:])
+
+
+def closed_loop_not_sliding(model, seed_window, steps):
+    model.eval()
+    with torch.no_grad():
+        x = seed_window.view(1, -1, 1)
+        return torch.tensor([model(x).item() for _ in range(steps)])
+
+
+def closed_loop_with_seed(model, seed_window, steps):
+    n_time, values = len(seed_window), seed_window.reshape(-1).tolist()
+    model.eval()
+    with torch.no_grad():
+        for _ in range(steps):
+            values.append(model(torch.tensor(values[-n_time:]).view(1, n_time, 1)).item())
+    return torch.tensor(values)
+
+
+def closed_loop_grad_off_for_good(model, seed_window, steps):
+    torch.set_grad_enabled(False)
+    n_time, values = len(seed_window), seed_window.reshape(-1).tolist()
+    model.eval()
+    for _ in range(steps):
+        values.append(model(torch.tensor(values[-n_time:]).view(1, n_time, 1)).item())
+    return torch.tensor(values[n_time:])
+
+
+def epoch(zero_grad=True, step=True, train=True, result="mean"):
+    def train_one_epoch(model, loader, loss_func, optimizer):
+        if train:
+            model.train()
+        losses = []
+        for x, t in loader:
+            loss = loss_func(model(x), t)
+            if zero_grad:
+                optimizer.zero_grad()
+            loss.backward()
+            if step:
+                optimizer.step()
+            losses.append(loss.item())
+        return {"mean": sum(losses) / len(losses), "sum": sum(losses), "last": losses[-1]}[result]
+
+    return train_one_epoch
+
+
+def lstm_cell(squash=("s", "s", "t", "s"), swap_if=False, squash_c=True):
+    fns = {"s": torch.sigmoid, "t": torch.tanh}
+
+    def lstm_step_by_hand(x, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+        pre = x @ weight_ih.T + bias_ih + h_prev @ weight_hh.T + bias_hh
+        i, f, g, o = (fns[s](p) for s, p in zip(squash, pre.chunk(4, dim=1), strict=True))
+        if swap_if:
+            i, f = f, i
+        c = f * c_prev + i * g
+        return (o * torch.tanh(c) if squash_c else o * c), c
+
+    return lstm_step_by_hand
+
+
+def lstm_net(layer=nn.LSTM, batch_first=True, step=-1, unpack=True):
+    class LSTMNet(nn.Module):
+        def __init__(self, input_size=1, hidden_size=64, output_size=1):
+            super().__init__()
+            self.rnn = layer(input_size, hidden_size, batch_first=batch_first)
+            self.fc = nn.Linear(hidden_size, output_size)
+
+        def forward(self, x):
+            y, state = self.rnn(x, None)
+            if not unpack:
+                return self.fc(state)  # the LSTM's state is a pair: this raises
+            return self.fc(y[:, step, :])
+
+    return LSTMNet
+
+
+WRONG = {
+    ("chapter1", "q1"): [rnn_sigmoid, rnn_no_memory, rnn_untransposed],
+    ("chapter1", "q2"): [
+        ((4, 32), (2, 4, 32)),
+        ((2, 4, 32), (4, 25, 32)),
+        ((4, 25, 32), (1, 4, 32)),
+    ],
+    ("chapter1", "q3"): [(10, (1, 10, 64)), (8, (1, 8, 64)), ("8", (1, 10, 64))],
+    ("chapter2", "q1"): [windows_answer_off_by_one, windows_not_sliding, windows_one_too_many],
+    ("chapter2", "q2"): [(226, (226, 25, 1)), (225, (225, 25)), (250, (250, 25, 1))],
+    ("chapter2", "q3"): [(43,), (50,), (7,)],
+    ("chapter3", "q1"): [
+        closed_loop_with_grad,
+        closed_loop_train_mode,
+        closed_loop_not_sliding,
+        closed_loop_with_seed,
+        closed_loop_grad_off_for_good,
+    ],
+    ("chapter3", "q2"): [(0.3,), (0.01,), (0.0,)],
+    ("chapter3", "q3"): [
+        epoch(zero_grad=False),
+        epoch(step=False),
+        epoch(train=False),
+        epoch(result="sum"),
+        epoch(result="last"),
+    ],
+    ("chapter4", "q1"): [
+        lstm_cell(squash=("s", "t", "t", "s")),
+        lstm_cell(swap_if=True),
+        lstm_cell(squash_c=False),
+        lstm_cell(squash=("s", "s", "s", "s")),
+    ],
+    ("chapter4", "q2"): [
+        ((256, 28), (256, 256)),
+        ((28, 1024), (256, 1024)),
+        ((1024, 28), (1024, 28)),
+    ],
+    ("chapter4", "q3"): [((0, 256),), ((512, 768),), (slice(256, 511),)],
+    ("chapter5", "q1"): [
+        lstm_net(step=0),
+        lstm_net(layer=nn.RNN),
+        lstm_net(batch_first=False),
+        lstm_net(unpack=False),
+    ],
+    ("chapter5", "q2"): [(1152, 320), (1280, 304), (320, 1280)],
+}
+
+
+# --------------------------------------------------------------------------- the tests
+
+
+def test_every_chapter_has_its_mix_of_exercises():
+    for name, module in MODULES.items():
+        kinds = [q.kind for q in module.EXERCISES]
+        assert 3 <= len(kinds) <= 5, name
+        assert "code" in kinds and "predict" in kinds and kinds.count("open") == 1, name
+        assert [q.name for q in module.EXERCISES] == [f"q{i + 1}" for i in range(len(kinds))]
+        assert all(getattr(module, q.name) is q for q in module.EXERCISES)
+    assert set(WRONG) == {(name, q.name) for name, q in CHECKED}
+
+
+@pytest.mark.parametrize(("chapter", "exercise"), CHECKED, ids=ids(CHECKED))
+def test_check_accepts_the_reference(chapter, exercise):
+    feedback = exercise.check(*reference_answers(chapter, exercise))
+    assert feedback, feedback.text
+    assert feedback.text.startswith(f"✓ {exercise.name} correct: ")
+    assert "\n" not in feedback.text
+
+
+@pytest.mark.parametrize(("chapter", "exercise"), CHECKED, ids=ids(CHECKED))
+def test_check_rejects_typical_mistakes_in_one_line_without_the_solution(chapter, exercise):
+    wrong_answers = WRONG[(chapter, exercise.name)]
+    assert len(wrong_answers) >= 2
+    secrets = solution_lines(exercise)
+    if exercise.kind == "predict":
+        truth = exercise.truth()
+        secrets += [repr(v) for v in truth if not isinstance(v, bool)]
+    for wrong in wrong_answers:
+        answers = (wrong,) if exercise.kind == "code" else wrong
+        feedback = exercise.check(*answers)
+        assert not feedback, f"{wrong} passed: {feedback.text}"
+        assert feedback.text.startswith(f"✗ {exercise.name} not yet: ")
+        assert "\n" not in feedback.text and "\n" not in feedback.markdown
+        assert feedback.text.endswith(f"Try `ex.{exercise.name}.hint()`.")
+        for secret in secrets:  # echoing the learner's own answer gives nothing away
+            if secret not in repr(answers):
+                assert secret not in feedback.text, f"the verdict gives away {secret!r}"
+
+
+def test_verdicts_name_the_typical_mistake():
+    from helpers.exercises import chapter2, chapter3, chapter4
+
+    assert "point right after the window" in chapter2.q1.check(windows_answer_off_by_one).text
+    assert "slide the start with i" in chapter2.q1.check(windows_not_sliding).text
+    assert "torch.no_grad()" in chapter3.q1.check(closed_loop_with_grad).text
+    assert "model.eval()" in chapter3.q1.check(closed_loop_train_mode).text
+    assert "zero_grad" in chapter3.q3.check(epoch(zero_grad=False)).text
+    assert "input and forget gates are swapped" in chapter4.q1.check(lstm_cell(swap_if=True)).text
+    assert "sigmoid, not a tanh" in chapter4.q1.check(lstm_cell(squash=("s", "t", "t", "s"))).text
+
+
+@pytest.mark.parametrize(
+    ("chapter", "exercise"),
+    [(c, q) for c, q in CHECKED if q.kind == "code"],
+    ids=ids([(c, q) for c, q in CHECKED if q.kind == "code"]),
+)
+@pytest.mark.parametrize("error", [RuntimeError("boom\nsecond line"), NotImplementedError()])
+def test_an_exception_in_the_learners_code_is_reported_not_raised(chapter, exercise, error):
+    def broken(*args, **kwargs):
+        raise error
+
+    feedback = exercise.check(broken)
+    assert not feedback
+    assert "\n" not in feedback.text
+    assert type(error).__name__ in feedback.text
+    assert "case 1/" in feedback.text
+    if type(error) is RuntimeError:
+        assert "boom second line" in feedback.text
+
+
+def test_wrong_kinds_of_argument_are_answered_not_raised():
+    from helpers.exercises import chapter1, chapter5
+
+    for answers in [(), (1,), (chapter1.q1.reference, 2)]:
+        assert "pass your rnn_step_by_hand" in chapter1.q1.check(*answers).text
+    assert "should be a tuple" in chapter1.q2.check(8, (1, 8, 64)).text
+    assert "pass your answers" in chapter1.q2.check((4, 25, 32)).text
+    assert "not an instance" in chapter5.q1.check(chapter5.LSTMNet()).text
+
+
+@pytest.mark.parametrize(("chapter", "exercise"), ALL, ids=ids(ALL))
+def test_hints_and_solution(chapter, exercise):
+    total = len(exercise.hints)
+    assert total >= 1
+    for n in range(1, total + 1):
+        hint = exercise.hint(n)
+        assert hint.text.startswith(f"Hint {n} of {total} ({exercise.name}): ")
+        assert hint._repr_markdown_().startswith(f"**Hint {n} of {total}")
+    for n in (0, total + 1, 99):
+        assert f"{exercise.name} has {total} hint" in exercise.hint(n).text
+    with pytest.raises(TypeError, match="hint number"):
+        exercise.hint("2")
+    solution = exercise.solution()
+    assert solution.text.startswith(f"Solution ({exercise.name})")
+    assert exercise.explanation in solution.markdown
+    if exercise.kind != "open":
+        assert "SOLUTION" not in solution.text
+        assert all(line in solution.text for line in solution_lines(exercise))
+
+
+@pytest.mark.parametrize(("chapter", "exercise"), [(c, q) for c, q in ALL if q.kind == "open"])
+def test_open_questions_have_nothing_to_check(chapter, exercise):
+    assert isinstance(exercise, OpenQuestion)
+    feedback = exercise.check()
+    assert not feedback and feedback.passed is None
+    assert f"ex.{exercise.name}.solution()" in feedback.text
+
+
+def test_under_nbgrader_a_failed_check_raises(monkeypatch):
+    from helpers.exercises import chapter2
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert chapter2.q1.check(chapter2.make_windows_loop)
+    with pytest.raises(ExerciseFailed, match="q1 not yet"):
+        chapter2.q1.check(windows_not_sliding)
+    assert chapter2.q4.check().passed is None  # open questions are graded by hand
+
+
+def test_checks_leave_the_learners_state_alone():
+    from helpers.exercises import chapter3, chapter5
+
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    chapter3.q1.check(closed_loop_grad_off_for_good)
+    chapter3.q3.check(chapter3.train_one_epoch)
+    chapter5.q1.check(chapter5.LSTMNet)
+    assert torch.equal(torch.get_rng_state(), before)
+    assert torch.is_grad_enabled()
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_a_chapters_checks_take_well_under_a_second(chapter):
+    exercises = [q for c, q in CHECKED if c == chapter]
+    answers = [reference_answers(chapter, q) for q in exercises]
+    for exercise, answer in zip(exercises, answers, strict=True):
+        exercise.check(*answer)  # warm up: the first SGD step imports parts of torch (~2 s)
+    start = time.perf_counter()
+    for exercise, answer in zip(exercises, answers, strict=True):
+        assert exercise.check(*answer)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_the_teachers_page_lists_every_exercise():
+    page = (Path(__file__).resolve().parents[1] / "book" / "teaching.md").read_text()
+    for chapter, exercise in ALL:
+        assert f"| {exercise.name} {exercise.title} | {exercise.kind} |" in page, chapter
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_the_notebooks_answer_cells_are_the_reference_answers(chapter):
+    root = Path(__file__).resolve().parents[1]
+    (path,) = (root / "notebooks").glob(f"{int(chapter.removeprefix('chapter')):02d}_*.ipynb")
+    nb = nbformat.read(path, as_version=4)
+    cells = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and any(MARKER.match(line) for line in c.source.splitlines())
+    ]
+    expected = [q.cell_source for q in MODULES[chapter].EXERCISES if q.kind != "open"]
+    assert [c.source for c in cells] == expected
+    assert all("hide-input" in c.metadata.get("tags", []) for c in cells)  # folded in the book
