@@ -67,6 +67,7 @@ site-deps: $(VENV)/.installed-test
 execute: $(VENV)/.installed
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True \
+		--ExecutePreprocessor.record_timing=False \
 		notebooks/*.ipynb
 
 # student versions for course assignments; see book/teaching.md
