@@ -13,31 +13,16 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "site"))
+from site_support import toc_pages  # noqa: E402  (the pages in reading order, as the tests see them)
+
 PAGE_LIMIT = 2_000_000
 SITE_LIMIT = 25_000_000
 _STATE = re.compile(
     r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.S
 )
 _IMG = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
-
-
-def toc_pages() -> list[str]:
-    """Every page in _toc.yml, as docnames in reading order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
-        walk(part.get("chapters", []))
-    return [str(Path(page).with_suffix("")) for page in pages]
 
 
 def page_size(site_html: Path, docname: str) -> dict[str, int]:
