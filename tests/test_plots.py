@@ -195,3 +195,53 @@ def test_prediction_frames_refuses_a_diverged_snapshot():
     history = History([0.1], {0: Snapshot(0, 0.1, torch.tensor([0.0, float("nan")]))})
     with pytest.raises(ValueError, match=r"predicted holds NaN"):
         plots.prediction_frames(history, torch.zeros(2), 1)
+
+
+# ---------------------------------------------------------------- chapter 1 and chapter 3 extras
+
+
+def test_plot_gradient_norms_draws_one_point_per_length_on_a_log_scale():
+    ax = plots.plot_gradient_norms([1, 10, 100], [1.0, 1e-3, 1e-9])
+    assert isinstance(ax, Axes)
+    assert ax.get_yscale() == "log"
+    x, y = ax.lines[0].get_data()
+    assert list(x) == [1, 10, 100] and list(y) == pytest.approx([1.0, 1e-3, 1e-9])
+
+
+@pytest.mark.parametrize(
+    ("lengths", "norms", "match"),
+    [
+        ([1, 2, 3], [1.0, 0.5], "lengths has 3 values but norms has 2"),
+        ([1, 2], [1.0, 0.0], "norms must be positive"),
+        ([1, 2], [1.0, float("nan")], "norms holds NaN or inf"),
+    ],
+)
+def test_plot_gradient_norms_refuses_bad_input(lengths, norms, match):
+    with pytest.raises(ValueError, match=match):
+        plots.plot_gradient_norms(lengths, norms)
+
+
+def test_plot_forecast_modes_draws_forecasts_and_their_errors():
+    series = torch.sin(torch.linspace(0, 6, 30))
+    clean = series[5:]
+    one_step, closed = clean + 0.1, clean - 0.2
+    fig = plots.plot_forecast_modes(series, one_step, closed, 5, clean=clean)
+    assert isinstance(fig, Figure)
+    top, bottom = fig.axes
+    errors = {line.get_label(): line.get_ydata() for line in bottom.lines}
+    assert errors["one step ahead"] == pytest.approx([0.1] * 25, abs=1e-6)
+    assert errors["closed loop"] == pytest.approx([0.2] * 25, abs=1e-6)
+
+
+def test_plot_forecast_modes_without_clean_scores_against_the_series():
+    series = torch.arange(12.0)
+    fig = plots.plot_forecast_modes(series, series[4:] + 1, series[4:], 4)
+    errors = {line.get_label(): line.get_ydata() for line in fig.axes[1].lines}
+    assert errors["one step ahead"] == pytest.approx([1.0] * 8)
+    assert errors["closed loop"] == pytest.approx([0.0] * 8)
+
+
+def test_plot_forecast_modes_names_a_forecast_of_the_wrong_length():
+    series = torch.zeros(20)
+    with pytest.raises(ValueError, match=r"closed_loop_pred has 14 values, expected 15"):
+        plots.plot_forecast_modes(series, torch.zeros(15), torch.zeros(14), 5)
