@@ -1,4 +1,4 @@
-"""Predicting with a trained model: one step ahead, or closed loop (chapter 3, RNN training)."""
+"""Predicting with a trained model: one step ahead, or closed loop (chapter 3, Training an RNN)."""
 
 from __future__ import annotations
 

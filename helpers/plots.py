@@ -1,7 +1,7 @@
 """Figures for the chapters: the data, its windows, forecasts, loss curves, stepper frames.
 
 ``plot_series`` and ``plot_windows`` appear in chapter 2 (Data windowing);
-``plot_prediction``, ``plot_loss`` and ``prediction_frames`` in chapter 3 (RNN training).
+``plot_prediction``, ``plot_loss`` and ``prediction_frames`` in chapter 3 (Training an RNN).
 ``plot_gradient_norms`` belongs to chapter 1 (RNN concepts), ``plot_forecast_modes`` to chapter 3.
 ``plot_gate_heatmaps``, ``plot_cell_memory``, ``forget_gate_frames`` and ``plot_gradient_reach``
 to chapter 4 (LSTM gates); ``plot_seed_comparison`` to chapter 5 (Training an LSTM).

@@ -1,4 +1,4 @@
-"""The training loop of chapter 3 (RNN training), reused by chapter 5 for the LSTM.
+"""The training loop of chapter 3 (Training an RNN), reused by chapter 5 for the LSTM.
 
 Same arithmetic as the lecture's loop (MSE loss, SGD, shuffled mini-batches, mean batch loss
 per epoch, a closed-loop forecast at every displayed epoch) with less overhead per step:

@@ -1,4 +1,4 @@
-"""Exercises of chapter 3 (RNN training): the closed loop, the noise floor, one epoch, drift.
+"""Exercises of chapter 3 (Training an RNN): the closed loop, the noise floor, one epoch, drift.
 
 Loaded in the notebook with ``from helpers.exercises import chapter3 as ex``.
 """
@@ -30,7 +30,7 @@ from helpers.exercises.core import (
 from helpers.forecast import closed_loop
 from helpers.models import SequenceRegressor
 
-TITLE = "RNN training"
+TITLE = "Training an RNN"
 
 
 def closed_loop_by_hand(model, seed_window, steps):

@@ -1,4 +1,4 @@
-"""Exercises of chapter 5 (LSTM training): an LSTM network, parameter counts, the comparison.
+"""Exercises of chapter 5 (Training an LSTM): an LSTM network, parameter counts, the comparison.
 
 Loaded in the notebook with ``from helpers.exercises import chapter5 as ex``.
 """
@@ -22,7 +22,7 @@ from helpers.exercises.core import (
     seeded,
 )
 
-TITLE = "LSTM training"
+TITLE = "Training an LSTM"
 
 
 class LSTMNet(nn.Module):
