@@ -287,16 +287,22 @@ def _fmt(value: float, metric: str) -> str:
     return f"{value * 1000:.2f} ms" if metric == "seconds_per_epoch" else f"{value:.4f}"
 
 
-def table_markdown(summary: Mapping[str, Mapping[str, object]]) -> str:
-    """A Markdown table: one row per run, each metric as "median (min – max)"."""
-    head = "| run | seeds | " + " | ".join(METRICS.values()) + " |"
-    lines = [head, "|" + "---|" * (len(METRICS) + 2)]
+def _table_rows(summary: Mapping[str, Mapping[str, object]]):
+    """Per run: its label, its number of seeds, and each metric as (median, "min – max")."""
     for label, entry in summary.items():
         cells = []
         for m in METRICS:
             med, low, high = entry[m]
-            cells.append(f"{_fmt(med, m)} ({_fmt(low, m)} – {_fmt(high, m)})")
-        lines.append(f"| {label} | {entry['n']} | " + " | ".join(cells) + " |")
+            cells.append((_fmt(med, m), f"{_fmt(low, m)} – {_fmt(high, m)}"))
+        yield label, entry["n"], cells
+
+
+def table_markdown(summary: Mapping[str, Mapping[str, object]]) -> str:
+    """A Markdown table: one row per run, each metric as "median (min – max)"."""
+    head = "| run | seeds | " + " | ".join(METRICS.values()) + " |"
+    lines = [head, "|" + "---|" * (len(METRICS) + 2)]
+    for label, n, cells in _table_rows(summary):
+        lines.append(f"| {label} | {n} | " + " | ".join(f"{m} ({r})" for m, r in cells) + " |")
     return "\n".join(lines)
 
 
@@ -304,12 +310,10 @@ def table_html(summary: Mapping[str, Mapping[str, object]]) -> str:
     """The same table as ``table_markdown``, as HTML (notebooks and the book both render it)."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in ("run", "seeds", *METRICS.values()))
     body = []
-    for label, entry in summary.items():
-        cells = [f"<td>{html.escape(label)}</td>", f"<td>{entry['n']}</td>"]
-        for m in METRICS:
-            med, low, high = entry[m]
-            cells.append(f"<td><b>{_fmt(med, m)}</b><br>({_fmt(low, m)} – {_fmt(high, m)})</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+    for label, n, cells in _table_rows(summary):
+        tds = [f"<td>{html.escape(label)}</td>", f"<td>{n}</td>"]
+        tds += [f"<td><b>{m}</b><br>({r})</td>" for m, r in cells]
+        body.append("<tr>" + "".join(tds) + "</tr>")
     return (
         '<table class="table">\n<thead><tr>'
         + head

@@ -23,8 +23,6 @@ from helpers.exercises.core import (
     seeded,
 )
 
-TITLE = "RNN concepts"
-
 
 def rnn_step_by_hand(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
     """One RNN step.

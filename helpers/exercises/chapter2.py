@@ -22,8 +22,6 @@ from helpers.exercises.core import (
     run,
 )
 
-TITLE = "Data windowing"
-
 
 def make_windows_loop(series, n_time):
     """Cut a 1-D series into windows of n_time steps and the value right after each.

@@ -30,8 +30,6 @@ from helpers.exercises.core import (
 from helpers.forecast import closed_loop
 from helpers.models import SequenceRegressor
 
-TITLE = "Training an RNN"
-
 
 def closed_loop_by_hand(model, seed_window, steps):
     """Predict steps values, feeding each prediction back in as the newest input.

@@ -23,8 +23,6 @@ from helpers.exercises.core import (
 )
 from helpers.scratch import GATE_NAMES
 
-TITLE = "LSTM gates"
-
 
 def lstm_step_by_hand(x, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):
     """One LSTM step.

@@ -22,8 +22,6 @@ from helpers.exercises.core import (
     seeded,
 )
 
-TITLE = "Training an LSTM"
-
 
 class LSTMNet(nn.Module):
     """The lecture's network with an LSTM.
