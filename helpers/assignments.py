@@ -12,7 +12,9 @@ notebook that has exercises:
   ``nbgrader generate_assignment``.
 
 Both carry nbgrader's cell metadata (schema 3): answer cells are solution cells, check
-cells are autograded test cells worth one point, open answers are graded by hand.
+cells are autograded test cells worth one point, open answers are graded by hand. The check
+cells call ``ex.qN.grade(...)`` in place of the book's ``ex.qN.check(...)``: the same verdict,
+and an error for a wrong answer, which is what marks an autograded cell wrong.
 """
 
 from __future__ import annotations
@@ -148,6 +150,8 @@ def _convert(nb: nbformat.NotebookNode, student: bool) -> nbformat.NotebookNode:
                 nb.cells[i].pop("id", None)
         elif student and role == "answer":
             cell.source = clear_solutions(cell.source, f"cell {i} ({name})")
+        elif role == "check":  # graded: grade() raises for a wrong answer, check() only says so
+            cell.source = _CHECK.sub(lambda m: f"ex.{m.group(1)}.grade(", cell.source)
         if student:  # what nbgrader's LockCells does when it releases an assignment
             nb.cells[i].metadata["deletable"] = False
             if role == "check":

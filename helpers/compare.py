@@ -1,7 +1,8 @@
 """RNN against LSTM on the same data over several seeds (chapter 5, Training an LSTM).
 
 ``benchmarks/compare_cells.py`` runs the full comparison with ``run_comparison`` and caches
-it in ``book/data/rnn_vs_lstm.json``; chapter 5 loads that cache, builds its table with
+it in ``helpers/resources/rnn_vs_lstm.json`` (package data, so a notebook handed out alone
+finds it too); chapter 5 loads that cache, builds its table with
 ``summarize`` and ``table_markdown``, draws its conclusions with ``conclusions`` and re-runs
 one seed live to show, with ``compare_rows``, that the cache is what this code produces.
 """
@@ -14,7 +15,6 @@ import os
 import platform
 import statistics
 import time
-import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
@@ -31,8 +31,9 @@ from helpers.models import SequenceRegressor
 from helpers.training import History, train
 
 __all__ = [
+    "Conclusions",
     "METRICS",
-    "CACHE_URL",
+    "CACHE",
     "RTOL",
     "RUNS",
     "Settings",
@@ -58,10 +59,8 @@ METRICS = {
     "one_step_mse": "one-step MSE",
     "closed_loop_rmse": "closed-loop RMSE vs sin(x)",
 }
-# where chapter 5 fetches the cache when the repository is not at hand (e.g. on Colab)
-CACHE_URL = (
-    "https://raw.githubusercontent.com/rnn-lstm-book/rnn-lstm-book/main/book/data/rnn_vs_lstm.json"
-)
+# the committed cache, shipped inside the package: found offline, without the repository
+CACHE = Path(__file__).resolve().parent / "resources" / "rnn_vs_lstm.json"
 RTOL = 1e-3  # how far a re-run may differ from the cache (relative); see `rounding` in the cache
 NUDGE = 1e-6  # relative size of the nudge to the initial weights that measures rounding effects
 
@@ -235,18 +234,14 @@ def save_results(results: Mapping[str, object], path: str | os.PathLike) -> None
     Path(path).write_text(json.dumps(results, indent=1) + "\n")
 
 
-def load_results(path: str | os.PathLike, url: str | None = None) -> dict[str, object]:
-    """Read a cache written by ``save_results``, or fetch it from ``url`` if ``path`` is absent."""
-    path = Path(path)
-    if path.exists():
-        results = json.loads(path.read_text())
-    elif url is not None:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            results = json.loads(response.read().decode())
-    else:
+def load_results(path: str | os.PathLike | None = None) -> dict[str, object]:
+    """Read a cache written by ``save_results``; by default the committed one, ``CACHE``."""
+    path = CACHE if path is None else Path(path)
+    if not path.is_file():
         raise FileNotFoundError(
             f"no comparison cache at {path}; create it with `python benchmarks/compare_cells.py`."
         )
+    results = json.loads(path.read_text(encoding="utf-8"))
     if not results.get("rows"):
         raise ValueError(f"{path} holds no rows; re-run benchmarks/compare_cells.py.")
     return results
@@ -354,11 +349,21 @@ def _times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
-def conclusions(rows: Sequence[Mapping[str, object]], noise: float = 0.1) -> dict[str, str]:
-    """Sentences that state what the rows show, for the chapter to glue into its prose.
+@dataclass(frozen=True)
+class Conclusions:
+    """What ``conclusions`` finds: sentences for the prose and the counts behind them."""
+
+    sentences: dict[str, str]  # key -> one sentence stating what the rows show
+    n_seeds: int  # seeds that both the RNN (100 epochs) and the LSTM ran
+    lstm_wins: int  # seeds where the LSTM's closed loop beat the 100-epoch RNN's
+    long_wins: int | None  # seeds where the 1000-epoch RNN beat the LSTM; None without that run
+
+
+def conclusions(rows: Sequence[Mapping[str, object]], noise: float = 0.1) -> Conclusions:
+    """State what the rows show, in sentences for the chapter's prose, with the counts.
 
     Needs the runs ("rnn", 100) and ("lstm", 1000) for the same seeds; ("rnn", 1000) adds a
-    sentence on what the extra epochs alone do.
+    sentence on what the extra epochs alone do, and ``long_wins``.
     """
     by_seed: dict[tuple[str, int], dict[int, Mapping[str, object]]] = {}
     for row in rows:
@@ -432,14 +437,16 @@ def conclusions(rows: Sequence[Mapping[str, object]], noise: float = 0.1) -> dic
         )
     )
 
+    long_wins = None
     if ("rnn", 1000) in by_seed and set(seeds) <= set(by_seed[("rnn", 1000)]):
         long = by_seed[("rnn", 1000)]
         long_med = med(long, "closed_loop_rmse")
         beats = sum(lstm[s]["closed_loop_rmse"] < long[s]["closed_loop_rmse"] for s in seeds)
+        long_wins = sum(long[s]["closed_loop_rmse"] < lstm[s]["closed_loop_rmse"] for s in seeds)
         change = "improved" if long_med < rnn_med else "worsened"
         out["budget"] = (
             f"Trained for 1000 epochs too, the RNN's median closed-loop RMSE {change} from "
             f"{rnn_med:.3f} to {long_med:.3f}; the LSTM beat it on {beats} of {n} seeds."
         )
     out["summary"] = f"{n} seeds; LSTM closer in the closed loop {_times(k)} out of {n}."
-    return out
+    return Conclusions(sentences=out, n_seeds=n, lstm_wins=k, long_wins=long_wins)

@@ -109,6 +109,9 @@ def test_student_version_holds_no_solution_and_is_valid(built, path):
     ids = [nbgrader(c)["grade_id"] for c in student.cells if nbgrader(c)]
     assert len(ids) == len(set(ids)), "grade ids are unique"
     assert graded and all(m["points"] == 1 for m in graded)
+    for version in (student, source):  # graded cells raise on a wrong answer: grade, not check
+        tests = [c for c in version.cells if c.cell_type == "code" and nbgrader(c).get("grade")]
+        assert tests and all(".grade(" in c.source and ".check(" not in c.source for c in tests)
     open_answers = [c for c in student.cells if c.cell_type == "markdown" and nbgrader(c)]
     assert [c.source for c in open_answers] == ["YOUR ANSWER HERE"]
 
@@ -137,7 +140,7 @@ def outputs_text(cell) -> str:
 def test_student_version_fails_its_checks_until_solved_then_passes(built, path, monkeypatch):
     """Run the exercises as handed out, then with the book's solutions pasted back.
 
-    Under NBGRADER_EXECUTION (as in nbgrader's autograder) a failed check raises.
+    The graded cells call grade(), which raises for a wrong answer whatever the environment.
     """
     book = nbformat.read(path, as_version=4)
     student = nbformat.read(built / "student" / path.name, as_version=4)
@@ -149,7 +152,6 @@ def test_student_version_fails_its_checks_until_solved_then_passes(built, path, 
     for i, cell in enumerate(solved):
         cell["id"] = f"solved-{i}"  # the two halves share their cell ids otherwise
     nb = nbformat.v4.new_notebook(metadata=student.metadata, cells=handed_out + solved)
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     monkeypatch.setenv("HELPERS_PROGRESS", "0")
     NotebookClient(
         nb, timeout=120, allow_errors=True, resources={"metadata": {"path": str(NOTEBOOKS)}}

@@ -107,14 +107,3 @@ def test_install_cell_does_nothing_when_helpers_import(monkeypatch):
     monkeypatch.setitem(sys.modules, "helpers", None)  # now `import helpers` fails
     assert shell.run_cell(cell).success
     assert calls == [f'install --quiet "git+{repository_url()}"']
-
-
-def test_comparison_cache_url_follows_the_repository():
-    """Chapter 5 fetches its cached table from the same repository on Colab."""
-    from helpers.compare import CACHE_URL
-
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    owner_repo = repository_url().removeprefix("https://github.com/")
-    branch = config["repository"].get("branch", "main")
-    expected = f"https://raw.githubusercontent.com/{owner_repo}/{branch}/book/data/rnn_vs_lstm.json"
-    assert CACHE_URL == expected, f"helpers/compare.py CACHE_URL should be {expected}"

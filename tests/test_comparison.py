@@ -1,7 +1,7 @@
 """The cached RNN/LSTM comparison of chapter 5 is what benchmarks/compare_cells.py produces.
 
 Re-runs the whole script (21 trainings in two processes, about a minute) into a temporary
-file and compares it with the committed cache, book/data/rnn_vs_lstm.json.
+file and compares it with the committed cache, helpers/resources/rnn_vs_lstm.json.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ import pytest
 from helpers import compare
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "book" / "data" / "rnn_vs_lstm.json"
 SCRIPT = ROOT / "benchmarks" / "compare_cells.py"
 
 
 @pytest.fixture(scope="module")
 def cached() -> dict:
-    return compare.load_results(CACHE)
+    return compare.load_results()
 
 
 def test_cache_has_the_promised_shape(cached):
@@ -48,8 +47,16 @@ def test_table_functions_on_the_cache(cached):
             assert low <= median <= high
     table = compare.table_markdown(summary)
     assert table.count("\n") == 1 + len(summary)
-    sentences = compare.conclusions(cached["rows"])
-    assert set(sentences) == {"time", "closed_loop", "spread", "one_step", "budget", "summary"}
+    found = compare.conclusions(cached["rows"])
+    assert set(found.sentences) == {"time", "closed_loop", "spread", "one_step", "budget", "summary"}
+    # the counts agree with the rows they were computed from
+    rmse = {(r["cell"], r["epochs"], r["seed"]): r["closed_loop_rmse"] for r in cached["rows"]}
+    seeds = cached["seeds"]
+    assert found.n_seeds == len(seeds)
+    assert found.lstm_wins == sum(rmse["lstm", 1000, s] < rmse["rnn", 100, s] for s in seeds)
+    assert found.long_wins == sum(rmse["rnn", 1000, s] < rmse["lstm", 1000, s] for s in seeds)
+    if 0 < found.lstm_wins < found.n_seeds:
+        assert f"{found.lstm_wins} of {found.n_seeds} seeds" in found.sentences["closed_loop"]
 
 
 @pytest.mark.slow

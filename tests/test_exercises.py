@@ -336,14 +336,22 @@ def test_open_questions_have_nothing_to_check(chapter, exercise):
     assert f"ex.{exercise.name}.solution()" in feedback.text
 
 
-def test_under_nbgrader_a_failed_check_raises(monkeypatch):
+def test_grade_raises_for_a_wrong_answer_and_check_never_does(monkeypatch):
     from helpers.exercises import chapter2
 
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert chapter2.q1.check(chapter2.make_windows_loop)
+    assert chapter2.q1.grade(chapter2.make_windows_loop)
     with pytest.raises(ExerciseFailed, match="q1 not yet"):
-        chapter2.q1.check(windows_not_sliding)
-    assert chapter2.q4.check().passed is None  # open questions are graded by hand
+        chapter2.q1.grade(windows_not_sliding)
+    # the verdict hangs on the answer alone: no environment variable changes it either way
+    for value in ("autograde", None):
+        if value is None:
+            monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+        else:
+            monkeypatch.setenv("NBGRADER_EXECUTION", value)
+        assert not chapter2.q1.check(windows_not_sliding)  # reported, not raised
+        with pytest.raises(ExerciseFailed):
+            chapter2.q1.grade(windows_not_sliding)
+    assert chapter2.q4.grade().passed is None  # open questions are graded by hand
 
 
 def test_checks_leave_the_learners_state_alone():

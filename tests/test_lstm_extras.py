@@ -195,7 +195,7 @@ def _rows(rnn, lstm, rnn_long=None):
 def test_conclusions_time_cause(spe, cause):
     rows = _rows([0.5], [0.3])
     rows[1]["seconds_per_epoch"] = spe  # the RNN's is 0.005
-    assert cause in compare.conclusions(rows)["time"]
+    assert cause in compare.conclusions(rows).sentences["time"]
 
 
 @pytest.mark.parametrize(
@@ -207,9 +207,10 @@ def test_conclusions_time_cause(spe, cause):
     ],
 )
 def test_conclusions_follow_the_numbers(lstm, phrase):
-    sentences = compare.conclusions(_rows([0.5, 0.5, 0.5], lstm))
+    sentences = compare.conclusions(_rows([0.5, 0.5, 0.5], lstm)).sentences
     assert phrase in sentences["closed_loop"]
     assert "budget" not in sentences
+    assert compare.conclusions(_rows([0.5, 0.5, 0.5], lstm)).long_wins is None
     either = "could have told either story" in sentences["spread"]
     assert either == ("2 of 3" in phrase)
 
@@ -218,7 +219,9 @@ def test_conclusions_time_budget_and_noise_floor():
     rows = _rows([0.5, 0.4], [0.3, 0.2], rnn_long=[0.1, 0.6])
     for row in rows[2:4]:  # the LSTM's
         row["seconds_per_epoch"] = 0.008
-    sentences = compare.conclusions(rows)
+    found = compare.conclusions(rows)
+    assert (found.n_seeds, found.lstm_wins, found.long_wins) == (2, 2, 1)
+    sentences = found.sentences
     assert "1.60 times as long as an RNN epoch" in sentences["time"]
     assert "16 times as long as the 100-epoch RNN run" in sentences["time"]
     assert (
@@ -227,7 +230,8 @@ def test_conclusions_time_budget_and_noise_floor():
     assert "improved from 0.450 to 0.350; the LSTM beat it on 1 of 2" in sentences["budget"]
     assert "none memorised the noise" in sentences["one_step"]
     rows[0]["final_loss"] = 0.005
-    assert "1 of 4 runs' training loss went below it" in compare.conclusions(rows)["one_step"]
+    found = compare.conclusions(rows)
+    assert "1 of 4 runs' training loss went below it" in found.sentences["one_step"]
 
 
 def test_conclusions_need_both_cells_on_shared_seeds():

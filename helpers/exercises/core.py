@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import os
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -73,7 +72,7 @@ class Feedback(Message):
 
 
 class ExerciseFailed(AssertionError):
-    """Raised by a failed check under nbgrader, so that autograding marks the cell wrong."""
+    """Raised by ``grade`` for a wrong answer, so that autograding marks the cell wrong."""
 
 
 class Fail(Exception):
@@ -218,12 +217,22 @@ class Exercise:
         return ""
 
     def check(self, *answers: Any) -> Feedback:
-        """Check the answer and return a one-line verdict (under nbgrader, raise on failure)."""
+        """Check the answer and return a one-line verdict; never raises, whatever the answer."""
         try:
-            feedback = Feedback(self.name, True, self._check(*answers))
+            return Feedback(self.name, True, self._check(*answers))
         except Fail as fail:
-            feedback = Feedback(self.name, False, f"{fail} Stuck? Try `{self.call}.hint()`.")
-        if feedback.passed is False and os.environ.get("NBGRADER_EXECUTION"):
+            return Feedback(self.name, False, f"{fail} Stuck? Try `{self.call}.hint()`.")
+
+    def grade(self, *answers: Any) -> Feedback:
+        """Check as ``check`` does, and raise ``ExerciseFailed`` if the answer did not pass.
+
+        The graded cells of the student versions call this, so that nbgrader (or any run that
+        stops at errors) counts a wrong answer. The verdict depends on the answer alone: no
+        environment variable or other state that a student's cell could change.
+        """
+        feedback = self.check(*answers)
+        if feedback.passed is False:
+            feedback._ipython_display_()  # the verdict as the learner knows it, then the error
             raise ExerciseFailed(feedback.text)
         return feedback
 
