@@ -48,7 +48,14 @@ def test_table_functions_on_the_cache(cached):
     table = compare.table_markdown(summary)
     assert table.count("\n") == 1 + len(summary)
     found = compare.conclusions(cached["rows"])
-    assert set(found.sentences) == {"time", "closed_loop", "spread", "one_step", "budget", "summary"}
+    assert set(found.sentences) == {
+        "time",
+        "closed_loop",
+        "spread",
+        "one_step",
+        "budget",
+        "summary",
+    }
     # the counts agree with the rows they were computed from
     rmse = {(r["cell"], r["epochs"], r["seed"]): r["closed_loop_rmse"] for r in cached["rows"]}
     seeds = cached["seeds"]
