@@ -13,6 +13,7 @@ __all__ = [
     "models",
     "plots",
     "scratch",
+    "show",
     "training",
     "widgets",
 ]

@@ -17,6 +17,8 @@ from typing import Any
 
 import torch
 
+from helpers.show import Markdown as Message  # verdicts, hints and solutions render alike
+
 __all__ = [
     "CodeExercise",
     "Exercise",
@@ -31,29 +33,6 @@ __all__ = [
 RTOL, ATOL = 1e-4, 1e-5  # float32 sums taken in another order still agree to this
 MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")  # nbgrader's solution delimiters
 ALIAS = "ex"  # the notebooks import each chapter's exercises as `ex`
-
-
-class Message:
-    """Text that renders as Markdown in Jupyter and reads as plain text elsewhere."""
-
-    def __init__(self, markdown: str, text: str | None = None) -> None:
-        self.markdown = markdown
-        self.text = markdown if text is None else text
-
-    def _repr_markdown_(self) -> str:
-        return self.markdown
-
-    def _ipython_display_(self) -> None:
-        # shown as display data, not as the cell's result: nbgrader reads a graded cell's
-        # result as a partial score, and would warn about (or reject) a verdict there
-        from IPython.display import display
-
-        display({"text/markdown": self.markdown, "text/plain": self.text}, raw=True)
-
-    def __repr__(self) -> str:
-        return self.text
-
-    __str__ = __repr__
 
 
 class Feedback(Message):
