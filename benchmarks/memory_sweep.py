@@ -16,7 +16,6 @@ sweep and checks that it reproduces the cache.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import torch
 
+from helpers.cache import save_cache
 from helpers.data import RECALL_CHANCE_MSE, delayed_recall
 from helpers.gradients import gradient_reach
 from helpers.memory import (
@@ -191,15 +191,6 @@ def run_sweep(
     }
 
 
-def save_sweep(sweep: dict[str, object], path: str | os.PathLike) -> None:
-    """Write the sweep as JSON, one row a line (the committed cache); ``load_sweep`` reads it."""
-    head = {key: value for key, value in sweep.items() if key != "rows"}
-    text = json.dumps(head, indent=1)[:-2]  # drop the closing "\n}"
-    rows = ",\n  ".join(json.dumps(row) for row in sweep["rows"])
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(f'{text},\n "rows": [\n  {rows}\n ]\n}}\n')
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=SWEEP_CACHE, help="JSON to write")
@@ -214,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         jobs=args.jobs,
         nudge_lags=() if args.no_nudge else NUDGE_LAGS,
     )
-    save_sweep(sweep, args.out)
+    save_cache(sweep, args.out)
     summary = summarize_sweep(sweep["rows"])
     for label, by_lag in summary.items():
         cells = "  ".join(

@@ -11,19 +11,18 @@ the whole sweep (cells × lags × seeds) and caches it in ``helpers/resources/me
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import os
 import statistics
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import torch
 from torch import nn
 
 from helpers._checks import non_negative_int, positive_int
+from helpers.cache import RESOURCES, load_cache
 from helpers.data import RECALL_CHANCE_MSE, delayed_recall
 from helpers.models import CELLS, SequenceRegressor, set_keep_bias
 from helpers.training import TrainingDiverged
@@ -44,7 +43,7 @@ __all__ = [
 ]
 
 SOLVED = 0.1  # a run solves a lag if its error is below a tenth of chance level (R² > 0.9)
-SWEEP_CACHE = Path(__file__).resolve().parent / "resources" / "memory_sweep.json"
+SWEEP_CACHE = RESOURCES / "memory_sweep.json"
 
 
 @dataclass(frozen=True)
@@ -197,15 +196,7 @@ def recall_error(model: nn.Module, lag: int, settings: RecallSettings = RecallSe
 
 def load_sweep(path: str | os.PathLike | None = None) -> dict[str, object]:
     """Read the sweep that ``benchmarks/memory_sweep.py`` wrote; by default the shipped one."""
-    path = SWEEP_CACHE if path is None else Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"no sweep cache at {path}; create it with `python benchmarks/memory_sweep.py`."
-        )
-    sweep = json.loads(path.read_text(encoding="utf-8"))
-    if not sweep.get("rows"):
-        raise ValueError(f"{path} holds no rows; re-run benchmarks/memory_sweep.py.")
-    return sweep
+    return load_cache(SWEEP_CACHE if path is None else path, "benchmarks/memory_sweep.py")
 
 
 def _config(row: Mapping[str, object]) -> tuple[str, float | None, int]:
