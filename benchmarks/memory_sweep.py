@@ -16,6 +16,7 @@ sweep and checks that it reproduces the cache.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -33,6 +34,7 @@ from helpers.cache import save_cache
 from helpers.data import RECALL_CHANCE_MSE, delayed_recall
 from helpers.gradients import gradient_reach
 from helpers.memory import (
+    SOLVED,
     SWEEP_CACHE,
     RecallSettings,
     build_recall_model,
@@ -115,6 +117,16 @@ def _run_job(job: tuple) -> dict[str, object]:
     return run_one(*job)
 
 
+def _key(job: tuple) -> str:
+    cell, bias, hidden, lag, seed = job[:5]
+    nudge = job[6] if len(job) > 6 else 0.0
+    return json.dumps([cell, bias, hidden, lag, seed, nudge])
+
+
+def _all_failed(rows: Sequence[dict[str, object]]) -> bool:
+    return bool(rows) and all(row["error"] >= SOLVED for row in rows)
+
+
 def run_sweep(
     seeds: Iterable[int] = range(5),
     lags: Sequence[int] = LAGS,
@@ -123,52 +135,83 @@ def run_sweep(
     *,
     jobs: int = 1,
     nudge_lags: Sequence[int] = NUDGE_LAGS,
+    partial: Path | None = None,
 ) -> dict[str, object]:
     """Train every configuration at every lag for every seed, in ``jobs`` processes.
 
-    Besides the rows it re-runs seed 0 at ``nudge_lags`` with every initial weight nudged by
-    ``NUDGE`` (relative) and records how far the error moved (``rounding``): the scale of
-    differences that another CPU's rounding could cause.
+    Lags run from the shortest up. A configuration that failed on every seed at its two
+    longest lags so far is not run at longer ones (the cache lists it under "skipped"): it
+    would only fail again, at many times the cost. Besides the rows, seed 0 is re-run at
+    ``nudge_lags`` with every initial weight nudged by ``NUDGE`` (relative); ``rounding``
+    records how far the error moved, the scale of differences another CPU's rounding could
+    cause. With ``partial`` every finished run is appended there as a line of JSON, and runs
+    already there are not repeated: an interrupted sweep resumes.
     """
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds is empty; pass at least one seed, for example range(5).")
     for cell, keep_bias, hidden in configs:
         run_label(cell, keep_bias, hidden)  # checks each configuration before any training
-    work = [
-        (cell, bias, hidden, lag, seed, settings)
-        for seed in seeds
-        for lag in lags
-        for cell, bias, hidden in configs
-    ]
-    nudged = [
-        (cell, bias, hidden, lag, seeds[0], settings, NUDGE)
-        for lag in nudge_lags
-        if lag in lags
-        for cell, bias, hidden in configs
-    ]
-    # longest first (GRUs and long lags), so that the processes finish together
-    order = sorted(work + nudged, key=lambda job: -(job[3] + 1) * (3 if job[0] == "gru" else 1))
+    done: dict[str, dict[str, object]] = {}
+    if partial is not None and partial.is_file():
+        for line in partial.read_text().splitlines():
+            entry = json.loads(line)
+            done[entry["key"]] = entry["row"]
     start, cpu_start = time.perf_counter(), time.process_time()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    if jobs == 1:
-        done = [_run_job(job) for job in order]
-    else:  # spawn: fresh interpreters, no forked thread pools
-        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-            done = list(pool.map(_run_job, order))
-    result = dict(zip(order, done, strict=True))
-    rows = [result[job] for job in work]
-    rounding = []
-    for job in nudged:
-        plain = result[job[:6]]
-        rounding.append(
-            {
-                "label": run_label(*job[:3]),
-                "lag": job[3],
-                "error": plain["error"],
-                "error_nudged": result[job]["error"],
-            }
-        )
+    rows, rounding, skipped = [], [], []
+    by_config: dict[tuple, list[list[dict[str, object]]]] = {c: [] for c in configs}
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) if jobs > 1 else None
+    try:
+        for lag in sorted(lags):
+            live = [
+                c
+                for c in configs
+                if not (len(by_config[c]) >= 2 and all(_all_failed(r) for r in by_config[c][-2:]))
+            ]
+            skipped += [
+                {
+                    "label": run_label(*c),
+                    "lag": lag,
+                    "reason": "failed on every seed at two shorter lags",
+                }
+                for c in configs
+                if c not in live
+            ]
+            level = [(*c, lag, seed, settings) for seed in seeds for c in live]
+            if lag in nudge_lags:
+                level += [(*c, lag, seeds[0], settings, NUDGE) for c in live]
+            todo = [job for job in level if _key(job) not in done]
+            # longest first (GRUs are slowest), so that the processes finish together
+            todo.sort(key=lambda job: job[0] != "gru")
+            results = pool.map(_run_job, todo) if pool else map(_run_job, todo)
+            for job, row in zip(todo, results, strict=True):
+                done[_key(job)] = row
+                if partial is not None:
+                    with partial.open("a") as f:
+                        f.write(json.dumps({"key": _key(job), "row": row}) + "\n")
+                print(
+                    f"{run_label(*job[:3]):24s} L={lag:<4d} seed {job[4]} error {row['error']:.3f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            for c in live:
+                level_rows = [done[_key((*c, lag, seed))] for seed in seeds]
+                by_config[c].append(level_rows)
+                rows += level_rows
+                if lag in nudge_lags:
+                    plain, nudged = level_rows[0], done[_key((*c, lag, seeds[0], settings, NUDGE))]
+                    rounding.append(
+                        {
+                            "label": run_label(*c),
+                            "lag": lag,
+                            "error": plain["error"],
+                            "error_nudged": nudged["error"],
+                        }
+                    )
+    finally:
+        if pool is not None:
+            pool.shutdown()
     return {
         "description": "Delayed recall: test error / chance level per cell, lag and seed "
         "(chapter 6).",
@@ -178,6 +221,7 @@ def run_sweep(
         "seeds": seeds,
         "nudge": NUDGE,
         "rounding": rounding,
+        "skipped": skipped,
         "versions": {
             "python": platform.python_version(),
             "torch": torch.__version__,
@@ -185,7 +229,7 @@ def run_sweep(
         },
         "machine": {"cpus": os.cpu_count(), "jobs": jobs, "load_before": load},
         "seconds_total": round(time.perf_counter() - start),
-        "cpu_seconds_training": round(sum(r["cpu_seconds"] for r in done)),
+        "cpu_seconds_training": round(sum(r["cpu_seconds"] for r in done.values())),
         "cpu_seconds_parent": round(time.process_time() - cpu_start),
         "rows": rows,
     }
@@ -198,12 +242,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lags", type=int, nargs="+", default=list(LAGS), help="lags to run")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--no-nudge", action="store_true", help="skip the rounding re-runs")
+    parser.add_argument(
+        "--partial", type=Path, default=None, help="JSON lines of finished runs, to resume from"
+    )
     args = parser.parse_args(argv)
     sweep = run_sweep(
         range(args.seeds),
         args.lags,
         jobs=args.jobs,
         nudge_lags=() if args.no_nudge else NUDGE_LAGS,
+        partial=args.partial,
     )
     save_cache(sweep, args.out)
     summary = summarize_sweep(sweep["rows"])
