@@ -98,12 +98,17 @@ def bayes_predict(windows: object, step: float = SINE_STEP, noise: float = 0.1) 
     phases = torch.arange(PHASES, dtype=torch.float64) * (2 * math.pi / PHASES)
     s = torch.arange(n_time + 1, dtype=torch.float64) * step
     curves = torch.sin(phases[:, None] + s[None, :])  # (PHASES, n_time + 1)
-    # log-likelihood of every window under every phase, up to a constant
-    distance = (
-        (x**2).sum(1)[:, None] - 2 * x @ curves[:, :n_time].T + (curves[:, :n_time] ** 2).sum(1)
-    )
-    posterior = torch.softmax(-distance / (2 * noise**2), dim=1)  # (n, PHASES)
-    return (posterior @ curves[:, n_time]).float()
+    predictions = []
+    for chunk in x.split(1000):  # (1000, PHASES) at a time: about 30 MB
+        # squared distance of each window to each phase's curve: the log-likelihood's core
+        distance = (
+            (chunk**2).sum(1)[:, None]
+            - 2 * chunk @ curves[:, :n_time].T
+            + (curves[:, :n_time] ** 2).sum(1)
+        )
+        posterior = torch.softmax(-distance / (2 * noise**2), dim=1)  # (chunk, PHASES)
+        predictions.append(posterior @ curves[:, n_time])
+    return torch.cat(predictions).float()
 
 
 def monte_carlo_floor(
