@@ -61,7 +61,7 @@ CELL_RUNS = (
     ("gru", LECTURE),
     ("gru", WORKING),
 )
-CURVE_EVERY = 10  # curves are stored every 10 epochs, for seed 0 only
+CURVE_EVERY = {"sgd": 20, "adam": 10}  # curves are stored this often, for seed 0 only
 HIST_BINS = 20  # gate histograms over 0..1, for seed 0 only
 
 
@@ -132,7 +132,7 @@ def run_one(
     if forecast:
         row["forecast_error"] = [round(e, 3) for e in scores["forecast_error"]]
     if curves:
-        row["curve_epochs"] = list(range(0, epochs, CURVE_EVERY)) + [epochs - 1]
+        row["curve_epochs"] = list(range(0, epochs, CURVE_EVERY[recipe.optimizer])) + [epochs - 1]
         row["curve_train"] = [_round(result.record_loss_train[e]) for e in row["curve_epochs"]]
         row["curve_valid"] = [_round(result.record_loss_valid[e]) for e in row["curve_epochs"]]
         row["curve_fresh"] = [_round(result.record_loss_fresh[e]) for e in row["curve_epochs"]]
