@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 SINE_STEP = 4 * math.pi / 99  # the lecture's spacing: 100 points from -2π to 2π
-PHASES = 3600  # grid of phases for the posterior (0.1° apart)
+PHASES = 1000  # grid of phases for the posterior (0.36° apart)
 
 
 def _check_common(n_time: object, step: object, noise: object | None = None) -> None:
@@ -80,7 +80,7 @@ def least_squares_floor(n_time: int = 10, step: float = SINE_STEP, noise: float 
 def bayes_predict(windows: object, step: float = SINE_STEP, noise: float = 0.1) -> torch.Tensor:
     """Posterior mean of the next value of sin(φ + step·s) given noisy windows, φ unknown.
 
-    The phase φ gets a uniform prior (on a grid of 3600 values) and the noise a Gaussian
+    The phase φ gets a uniform prior (on a grid of 1000 values) and the noise a Gaussian
     likelihood with standard deviation ``noise``; the amplitude is known to be 1.
 
     Shapes: windows (n, n_time) or (n, n_time, 1) -> (n,).
@@ -99,7 +99,7 @@ def bayes_predict(windows: object, step: float = SINE_STEP, noise: float = 0.1) 
     s = torch.arange(n_time + 1, dtype=torch.float64) * step
     curves = torch.sin(phases[:, None] + s[None, :])  # (PHASES, n_time + 1)
     predictions = []
-    for chunk in x.split(1000):  # (1000, PHASES) at a time: about 30 MB
+    for chunk in x.split(1000):  # (1000, PHASES) at a time: about 8 MB
         # squared distance of each window to each phase's curve: the log-likelihood's core
         distance = (
             (chunk**2).sum(1)[:, None]

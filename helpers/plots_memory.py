@@ -2,6 +2,7 @@
 
 ``plot_loss_curves`` and ``plot_gate_histograms`` show training that works on the sine;
 ``plot_recall_sweep`` the error of each cell against the lag it must remember;
+``plot_window_floors`` the lowest error a predictor can reach from the last n points;
 ``plot_reach_by_lag`` the gradient reach of trained networks; ``plot_horizon_error`` the
 closed-loop error against the forecast horizon.
 """
@@ -26,6 +27,7 @@ __all__ = [
     "plot_loss_curves",
     "plot_reach_by_lag",
     "plot_recall_sweep",
+    "plot_window_floors",
 ]
 
 CELL_COLORS = {"rnn": COLORS["rnn"], "lstm": COLORS["lstm"], "gru": "#009E73"}  # Okabe-Ito
@@ -86,9 +88,9 @@ def plot_loss_curves(
             label,
             (1.0, level),
             xycoords=("axes fraction", "data"),
-            xytext=(3, 0),
+            xytext=(3, 2 if k % 2 == 0 else -2),
             textcoords="offset points",
-            va="center",
+            va="bottom" if k % 2 == 0 else "top",  # two close floors: one label above, one below
             fontsize=8,
             color="#555555",
         )
@@ -308,4 +310,56 @@ def plot_horizon_error(
         ylabel="|forecast − sin(x)|",
     )
     ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def plot_window_floors(
+    points: Sequence[int],
+    floors: Mapping[str, Sequence[float]],
+    models: Mapping[str, float] | None = None,
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """Floor of the one-step error against how many recent points a predictor reads.
+
+    ``floors`` maps a predictor to one expected error per entry of ``points``; ``models``
+    maps a trained model to its error, drawn as a horizontal line across the plot.
+
+    Shapes: points (k,); floors {label: (k,)}; models {label: float}.
+    """
+    n = as_float_tensor("points", list(points)).reshape(-1)
+    if not floors:
+        raise ValueError("floors is empty; pass {predictor: one error per number of points}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.0, 3.6))
+    for k, (label, values) in enumerate(floors.items()):
+        y = _positive_series(f"floors[{label!r}]", values)
+        if y.shape != n.shape:
+            raise ValueError(f"floors[{label!r}] has {y.numel()} values, points has {n.numel()}.")
+        ax.semilogy(
+            n,
+            y,
+            DASHES[k % len(DASHES)],
+            marker=MARKERS[k % len(MARKERS)],
+            color=COLORS["clean"] if k else "#444444",
+            label=label,
+        )
+    for label, value in (models or {}).items():
+        if not (value > 0 and math.isfinite(value)):
+            raise ValueError(f"models[{label!r}] must be a positive number, got {value!r}.")
+        ax.axhline(value, color=_colour(label), lw=1.2, alpha=0.8)
+        ax.annotate(
+            label,
+            (1.0, value),
+            xycoords=("axes fraction", "data"),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            color=_colour(label),
+        )
+    ax.set(
+        xlabel="points the predictor reads (the most recent ones)", ylabel="expected one-step MSE"
+    )
+    ax.legend(loc="upper right", fontsize=8)
     return ax

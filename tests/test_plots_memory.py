@@ -69,3 +69,14 @@ def test_horizon_error_median_and_band():
     assert len(ax.collections) == 1 and len(ax.get_lines()) == 2
     with pytest.raises(ValueError, match="one curve per seed"):
         pm.plot_horizon_error({"LSTM": [0.1, 0.2]})
+
+
+def test_window_floors_lines_and_checks():
+    ax = pm.plot_window_floors(
+        [2, 3], {"least squares": [0.06, 0.03], "best": [0.03, 0.02]}, {"LSTM, SGD": 0.017}
+    )
+    assert len(ax.get_lines()) == 3 and ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match="points has"):
+        pm.plot_window_floors([2, 3], {"x": [0.1]})
+    with pytest.raises(ValueError, match="models"):
+        pm.plot_window_floors([2], {"x": [0.1]}, {"m": 0.0})
