@@ -1,18 +1,15 @@
-"""What chapters 4-5 add to the plots: gate and memory figures, the seed comparison."""
+"""helpers.plots.gates: the LSTM's gate heat maps and the memory line (chapter 4)."""
 
 from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import pytest
 import torch
 
 from helpers import plots
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-# ---------------------------------------------------------------- chapter 4 figures
 
 
 def _gates(n_time: int = 6, hidden: int = 5) -> dict[str, torch.Tensor]:
@@ -28,7 +25,6 @@ def test_gate_heatmaps_draw_one_map_per_gate_on_fixed_scales():
     assert len(images) == 4
     assert [im.get_clim() for im in images] == [(0, 1), (0, 1), (-1, 1), (0, 1)]
     assert images[0].get_array().shape == (5, 6)  # units x steps
-    plt.close(fig)
 
 
 def test_gate_heatmaps_sort_units_by_the_forget_gate():
@@ -39,7 +35,6 @@ def test_gate_heatmaps_sort_units_by_the_forget_gate():
     assert torch.all(means[:-1] >= means[1:])
     expected = gates["forget"].T[gates["forget"].mean(dim=0).argsort(descending=True)]
     assert torch.allclose(torch.tensor(forget_map), expected)
-    plt.close(fig)
 
 
 @pytest.mark.parametrize(
@@ -68,70 +63,41 @@ def test_cell_memory_bars_are_powers_of_f(forget):
     heights = [bar.get_height() for bar in ax.patches]
     assert heights == pytest.approx([forget**t for t in range(9)])
     assert f"f = {forget:.1f}" in ax.get_title(loc="left")
-    plt.close(ax.figure)
 
 
-@pytest.mark.parametrize("forget", [-0.1, 1.5, math.nan, True, "0.5"])
-def test_cell_memory_refuses_values_a_sigmoid_cannot_give(forget):
-    with pytest.raises(ValueError, match="forget must be a number from 0 to 1"):
+@pytest.mark.parametrize(
+    ("forget", "error"),
+    [
+        (-0.1, ValueError),
+        (1.5, ValueError),
+        (math.nan, ValueError),
+        (True, TypeError),
+        ("0.5", TypeError),
+    ],
+)
+def test_cell_memory_refuses_values_a_sigmoid_cannot_give(forget, error):
+    with pytest.raises(error, match="forget must be a number from 0 to 1"):
         plots.plot_cell_memory(forget)
 
 
 def test_forget_gate_frames_one_png_per_value_labelled_for_the_slider():
-    frames = plots.forget_gate_frames((0.0, 0.25, 1.0), steps=5)
-    assert list(frames) == ["0.0", "0.2", "1.0"]  # one decimal: the slider's labels
+    frames = plots.forget_gate_frames((0.0, 0.2, 0.25, 1.0), steps=5)
+    assert list(frames) == ["0.0", "0.2", "0.25", "1.0"]  # distinct values, distinct labels
     assert all(png.startswith(PNG) for png in frames.values())
+    assert len(set(frames.values())) == 4  # and four different pictures
     assert list(plots.forget_gate_frames()) == [f"{k / 10:.1f}" for k in range(11)]
+
+
+def test_forget_gate_frames_refuses_a_value_twice():
+    with pytest.raises(ValueError, match=r"forget_values repeats \['0.5'\]"):
+        plots.forget_gate_frames((0.5, 0.25, 0.5))
+
+
+def test_cell_memory_title_shows_the_value_as_given():
+    ax = plots.plot_cell_memory(0.25, steps=10)
+    assert ax.get_title(loc="left").startswith("forget gate f = 0.25:")
 
 
 def test_forget_gate_frames_empty():
     with pytest.raises(ValueError, match="forget_values is empty"):
         plots.forget_gate_frames(())
-
-
-def test_gradient_reach_one_line_per_network():
-    ax = plots.plot_gradient_reach([1, 2, 4], {"RNN": [1, 0.1, 0.01], "LSTM": [1, 0.5, 0.4]})
-    assert [line.get_label() for line in ax.lines] == ["RNN", "LSTM"]
-    assert ax.get_yscale() == "log"
-    plt.close(ax.figure)
-
-
-@pytest.mark.parametrize(
-    ("norms", "match"),
-    [({}, "norms is empty"), ({"RNN": [1, 2]}, "has 2 values"), ({"RNN": [1, 0, 1]}, "positive")],
-)
-def test_gradient_reach_bad_input(norms, match):
-    with pytest.raises(ValueError, match=match):
-        plots.plot_gradient_reach([1, 2, 3], norms)
-
-
-# ---------------------------------------------------------------- chapter 5 figure
-
-
-def _row(cell, epochs, seed, rmse, loss=0.02, one_step=0.015, spe=0.005):
-    return {
-        "cell": cell,
-        "epochs": epochs,
-        "seed": seed,
-        "seconds_per_epoch": spe,
-        "final_loss": loss,
-        "one_step_mse": one_step,
-        "closed_loop_rmse": rmse,
-    }
-
-
-def test_seed_comparison_marks_each_median():
-    rows = [_row("rnn", 100, s, r) for s, r in enumerate([0.1, 0.5, 0.3])]
-    rows += [_row("lstm", 1000, s, r) for s, r in enumerate([0.2, 0.4])]
-    ax = plots.plot_seed_comparison(rows)
-    medians = [line.get_ydata()[0] for line in ax.lines if line.get_color() == "black"]
-    assert medians == pytest.approx([0.3, 0.3])
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["RNN\n100 epochs", "LSTM\n1000 epochs"]
-    plt.close(ax.figure)
-
-
-def test_seed_comparison_bad_input():
-    with pytest.raises(ValueError, match="rows is empty"):
-        plots.plot_seed_comparison([])
-    with pytest.raises(ValueError, match="'nope' is missing"):
-        plots.plot_seed_comparison([_row("rnn", 100, 0, 0.1)], "nope")
