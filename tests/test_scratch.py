@@ -10,7 +10,7 @@ from torch import nn
 
 from helpers.scratch import GATE_NAMES, lstm_forward, lstm_step, rnn_forward, rnn_step
 
-ATOL = 1e-6  # issue 3: the hand-written cells match PyTorch's to atol 1e-6
+ATOL = 1e-6  # the hand-written cells must match PyTorch's to 1e-6, as the chapters claim
 
 # ---------------------------------------------------------------- RNN
 
