@@ -98,18 +98,17 @@ def _judge_param_counts(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str
         as_int("answer_rnn_params", answers[1]),
     )
     true_lstm, true_rnn = truth
-    hidden = HIDDEN_SIZE
     if (n_lstm, n_rnn) == (true_rnn, true_lstm):
         raise Fail("you swapped them: which layer has four blocks of weights?")
     if n_rnn != true_rnn:
-        if n_rnn == true_rnn - hidden:
+        if n_rnn == true_rnn - HIDDEN_SIZE:
             raise Fail(
                 "answer_rnn_params is one bias vector short: PyTorch keeps two biases, "
                 "b_ih and b_hh."
             )
         raise Fail(f"answer_rnn_params {n_rnn}: add up W_ih, W_hh and the two biases.")
     if n_lstm != true_lstm:
-        if n_lstm == true_lstm - 4 * hidden:
+        if n_lstm == true_lstm - 4 * HIDDEN_SIZE:
             raise Fail(
                 "answer_lstm_params is short of one set of biases: each gate has b_ih and b_hh."
             )
