@@ -13,7 +13,7 @@ export PYTHONHASHSEED := 0
 help:
 	@echo "make book     build the site into _build/html (creates .venv on first use)"
 	@echo "make test     lint, unit tests, nbval over every notebook, the site in a browser"
-	@echo "make quick    lint and the unit tests not marked slow (under a minute)"
+	@echo "make quick    lint and the unit tests not marked slow (about a minute)"
 	@echo "make site     build the site and test it in Chromium (part of make test)"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make execute  re-run the notebooks in place, saving outputs and widget state"
