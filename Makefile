@@ -8,11 +8,12 @@ BIN    := $(VENV)/bin
 export HELPERS_PROGRESS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: book test unit nbval site site-deps lint execute lab assignments clean help
+.PHONY: book test quick unit nbval site site-deps lint execute lab assignments clean help
 
 help:
 	@echo "make book     build the site into _build/html (creates .venv on first use)"
-	@echo "make test     unit tests, nbval over every notebook, the site in a browser"
+	@echo "make test     lint, unit tests, nbval over every notebook, the site in a browser"
+	@echo "make quick    lint and the unit tests not marked slow (about a minute)"
 	@echo "make site     build the site and test it in Chromium (part of make test)"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make execute  re-run the notebooks in place, saving outputs and widget state"
@@ -38,17 +39,24 @@ book: $(VENV)/.installed
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going $${all:+--all} || exit 1; \
 	echo "Built in $$(( $$(date +%s) - start )) s. Open $(CURDIR)/_build/html/index.html"
 
+# every unit test, the slow ones included (the re-run of chapter 5's cache takes minutes)
 unit: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests -q -m "not site"
+
+# while you work: lint and the unit tests not marked slow
+quick: lint
+	$(BIN)/python -m pytest tests -q -m "not site and not slow"
 
 nbval: $(VENV)/.installed-test
 	$(BIN)/python -m pytest --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider notebooks/
 
+# ruff's lint rules and its formatting, on the code and on the notebooks (pyproject.toml)
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check helpers tests benchmarks notebooks
+	$(BIN)/ruff format --check helpers tests benchmarks notebooks
 
-test: unit nbval site
+test: lint unit nbval site
 
 # the freshly built site in Chromium (tests/site); screenshots go to _build/screenshots
 site: book site-deps

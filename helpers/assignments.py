@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.exercises.core import MARKER
+from helpers.exercises import MARKER
 
 __all__ = ["build", "clear_solutions", "source_notebook", "student_notebook"]
 

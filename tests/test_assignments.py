@@ -9,7 +9,7 @@ import pytest
 from nbclient import NotebookClient
 
 from helpers.assignments import clear_solutions, main
-from helpers.exercises.core import MARKER
+from helpers.exercises import MARKER
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
