@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 export HELPERS_PROGRESS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: book test unit nbval site site-deps lint execute lab assignments clean help
+.PHONY: book test unit nbval site site-deps lint execute figures lab assignments clean help
 
 help:
 	@echo "make book     build the site into _build/html (creates .venv on first use)"
@@ -16,6 +16,7 @@ help:
 	@echo "make site     build the site and test it in Chromium (part of make test)"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make execute  re-run the notebooks in place, saving outputs and widget state"
+	@echo "make figures  embed book/figures/*.svg into the notebooks that show them"
 	@echo "make assignments  student notebooks (solutions cleared) into _build/assignments"
 
 $(BIN)/python:
@@ -64,11 +65,16 @@ site-deps: $(VENV)/.installed-test
 	  || echo "Could not install Chromium: the site tests will fail."; }
 	$(BIN)/python tests/site/npm_copies.py
 
-execute: $(VENV)/.installed
+execute: $(VENV)/.installed figures
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True \
 		--ExecutePreprocessor.record_timing=False \
 		notebooks/*.ipynb
+
+# the diagrams of book/figures, embedded in the notebooks so that a copy handed out alone shows
+# them (book/_ext/portable_figures.py); run after editing a drawing
+figures: $(VENV)/.installed
+	$(BIN)/python book/_ext/portable_figures.py notebooks/*.ipynb
 
 # student versions for course assignments; see book/teaching.md
 assignments: $(VENV)/.installed
