@@ -8,7 +8,8 @@ BIN    := $(VENV)/bin
 export HELPERS_PROGRESS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: book test unit nbval site site-deps lint execute figures lab assignments clean help
+.PHONY: book test unit nbval nbval-generic site site-deps lint execute figures lab assignments \
+	clean help
 
 help:
 	@echo "make book     build the site into _build/html (creates .venv on first use)"
@@ -42,14 +43,23 @@ book: $(VENV)/.installed
 unit: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests -q -m "not site"
 
+NBVAL = $(BIN)/python -m pytest --nbval --nbval-current-env \
+	--nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider notebooks/
+
 nbval: $(VENV)/.installed-test
-	$(BIN)/python -m pytest --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider notebooks/
+	$(NBVAL)
+
+# nbval again on the code paths another CPU takes: PyTorch's generic kernels (no AVX), MKL and
+# oneDNN without AVX, one OpenMP thread. A stored output that depends on the last digits of a
+# float fails here, not on a learner's laptop (benchmarks/cpu_paths.py measures what moves).
+nbval-generic: $(VENV)/.installed-test
+	ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 ONEDNN_MAX_CPU_ISA=SSE41 \
+		OMP_NUM_THREADS=1 $(NBVAL)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check helpers tests benchmarks notebooks
 
-test: unit nbval site
+test: unit nbval nbval-generic site
 
 # the freshly built site in Chromium (tests/site); screenshots go to _build/screenshots
 site: book site-deps
