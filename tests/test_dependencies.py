@@ -48,7 +48,7 @@ def imported_modules(folder: Path) -> dict[str, list[str]]:
     """{top-level module: files} imported under ``folder``, optional imports left out.
 
     An import inside ``try: ... except ModuleNotFoundError`` is optional: the code runs
-    without it (helpers.glue without myst-nb).
+    without it.
     """
     modules: dict[str, list[str]] = {}
     for path in sorted(folder.rglob("*.py")):
