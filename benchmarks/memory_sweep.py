@@ -1,7 +1,7 @@
 """Train RNN, LSTM and GRU on delayed recall over lags and seeds, and cache the results.
 
 Chapter 6 (Why an LSTM?) reads the cache, helpers/resources/memory_sweep.json, through
-``helpers.memory``: the full sweep (7 configurations x 6 lags x 5 seeds, about half an hour of
+``helpers.memory``: the full sweep (7 configurations x 6 lags x 5 seeds, about an hour of
 CPU) would not fit in the chapter's 30 seconds. Every run gets the same recipe
 (``RecallSettings``: hidden size 32 unless the configuration says otherwise, Adam, clipping,
 1500 updates on fresh batches). Each row holds the test error (relative to chance level), the

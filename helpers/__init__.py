@@ -5,13 +5,17 @@ no work: no seeding, no downloads, no matplotlib settings (call ``plots.use_book
 """
 
 __all__ = [
+    "cache",
     "compare",
     "data",
     "exercises",
+    "floors",
     "forecast",
-    "glue",
+    "gradients",
+    "memory",
     "models",
     "plots",
+    "recipes",
     "scratch",
     "show",
     "training",

@@ -7,12 +7,18 @@ lecture's 100 points, and a task that needs a long memory, ``delayed_recall``.
 from __future__ import annotations
 
 import math
-import numbers
 from typing import NamedTuple
 
 import torch
 
-from helpers._checks import all_finite, as_float_tensor, positive_int
+from helpers._checks import (
+    all_finite,
+    as_float_tensor,
+    int_at_least,
+    int_or_none,
+    positive_int,
+    real_number,
+)
 
 __all__ = [
     "RECALL_CHANCE_MSE",
@@ -36,19 +42,12 @@ def noisy_sine(
 
     Shapes: x (n_points,), y (n_points,), both float32.
     """
-    if isinstance(n_points, bool) or not isinstance(n_points, numbers.Integral):
-        raise TypeError(f"n_points must be an int, got {n_points!r} ({type(n_points).__name__}).")
-    if n_points < 2:
-        raise ValueError(f"n_points must be at least 2 to span -2π..2π, got {n_points}.")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real):
-        raise TypeError(f"noise must be a number (a standard deviation), got {noise!r}.")
-    if not math.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise is a standard deviation and must be 0 or more, got {noise}.")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed must be an int or None, got {seed!r} ({type(seed).__name__}).")
+    n_points = int_at_least("n_points", n_points, 2, "at least 2 to span -2π..2π")
+    noise = real_number("noise", noise, "a number (a standard deviation), 0 or more", low=0)
+    seed = int_or_none("seed", seed)
 
     x = torch.linspace(-2 * math.pi, 2 * math.pi, n_points)
-    generator = None if seed is None else torch.Generator().manual_seed(int(seed))
+    generator = None if seed is None else torch.Generator().manual_seed(seed)
     y = torch.sin(x) + noise * torch.randn(n_points, generator=generator)
     return x, y
 
@@ -150,10 +149,7 @@ def sine_at_steps(steps: object, n_points: int = 100) -> torch.Tensor:
     if t.dim() != 1:
         raise ValueError(f"steps must be 1-D step indices, got shape {tuple(t.shape)}.")
     all_finite("steps", t)
-    if isinstance(n_points, bool) or not isinstance(n_points, numbers.Integral) or n_points < 2:
-        raise ValueError(
-            f"n_points must be an int of at least 2 (as in noisy_sine), got {n_points!r}."
-        )
+    n_points = int_at_least("n_points", n_points, 2, "at least 2, as in noisy_sine")
     dx = 4 * math.pi / (n_points - 1)
     return torch.sin(-2 * math.pi + t.double() * dx).float()
 
@@ -178,14 +174,13 @@ def delayed_recall(
     """
     n_sample = positive_int("n_sample", n_sample)
     lag = positive_int("lag", lag)
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed must be an int or None, got {seed!r} ({type(seed).__name__}).")
+    seed = int_or_none("seed", seed)
     if seed is not None and generator is not None:
         raise ValueError("pass seed or generator, not both: a seed makes a fresh generator.")
     if generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}.")
     if seed is not None:
-        generator = torch.Generator().manual_seed(int(seed))
+        generator = torch.Generator().manual_seed(seed)
     inputs = torch.rand(n_sample, lag + 1, 1, generator=generator) * 2 - 1  # U[-1, 1]
     targets = inputs[:, 0].clone()  # (n_sample, 1): the first step's value
     return inputs, targets

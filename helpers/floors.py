@@ -19,7 +19,7 @@ import math
 
 import torch
 
-from helpers._checks import all_finite, as_float_tensor, positive_int
+from helpers._checks import all_finite, as_float_tensor, positive_int, real_number
 
 __all__ = [
     "SINE_STEP",
@@ -35,15 +35,9 @@ PHASES = 1000  # grid of phases for the posterior (0.36° apart)
 
 def _check_common(n_time: object, step: object, noise: object | None = None) -> None:
     positive_int("n_time", n_time)
-    for name, value in (("step", step), ("noise", noise)):
-        if value is None and name == "noise":
-            continue
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not (0 < value < math.inf)
-        ):
-            raise ValueError(f"{name} must be a positive finite number, got {value!r}.")
+    real_number("step", step, "a positive finite number", low=0, low_open=True)
+    if noise is not None:
+        real_number("noise", noise, "a positive finite number", low=0, low_open=True)
 
 
 def least_squares_weights(n_time: int = 10, step: float = SINE_STEP) -> torch.Tensor:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from helpers._checks import non_negative_int, positive_int
+from helpers._checks import non_negative_int, one_of, positive_int, real_number
 from helpers.cache import RESOURCES, load_cache
 from helpers.data import RECALL_CHANCE_MSE, delayed_recall
 from helpers.models import CELLS, SequenceRegressor, set_keep_bias
@@ -86,19 +86,14 @@ def flush_denormals() -> Iterator[None]:
 
 
 def _check_config(cell: object, keep_bias: object) -> tuple[str, float | None]:
-    if not isinstance(cell, str) or cell not in CELLS:
-        raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}.")
+    cell = one_of("cell", cell, CELLS)
     if keep_bias is not None:
         if cell == "rnn":
             raise ValueError(
                 "keep_bias sets the LSTM's forget gate or the GRU's update gate; an RNN has no "
                 "gate. Pass keep_bias=None for cell='rnn'."
             )
-        if isinstance(keep_bias, bool) or not isinstance(keep_bias, (int, float)):
-            raise TypeError(f"keep_bias must be a number or None, got {keep_bias!r}.")
-        if not math.isfinite(keep_bias):
-            raise ValueError(f"keep_bias must be finite, got {keep_bias!r}.")
-        keep_bias = float(keep_bias)
+        keep_bias = real_number("keep_bias", keep_bias, "a finite number (or None)")
     return cell, keep_bias
 
 

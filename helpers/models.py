@@ -7,12 +7,10 @@ that decides how much of the old state a step keeps.
 
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import nn
 
-from helpers._checks import positive_int
+from helpers._checks import one_of, positive_int, real_number
 
 __all__ = ["CELLS", "KEEP_GATE", "SequenceRegressor", "set_keep_bias"]
 
@@ -37,9 +35,7 @@ class SequenceRegressor(nn.Module):
         output_size: int = 1,
     ) -> None:
         super().__init__()
-        if not isinstance(cell, str) or cell.lower() not in CELLS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}.")
-        self.cell = cell.lower()
+        self.cell = one_of("cell", cell.lower() if isinstance(cell, str) else cell, CELLS)
         self.input_size = positive_int("input_size", input_size)
         hidden_size = positive_int("hidden_size", hidden_size)
         output_size = positive_int("output_size", output_size)
@@ -78,8 +74,7 @@ def set_keep_bias(module: nn.Module, bias: float) -> nn.Module:
             f"cell='lstm' or 'gru'), got {type(layer).__name__}: a plain RNN has no gate that "
             "decides what to keep."
         )
-    if isinstance(bias, bool) or not isinstance(bias, (int, float)) or not math.isfinite(bias):
-        raise ValueError(f"bias must be a finite number such as 1.0 or 5.0, got {bias!r}.")
+    bias = real_number("bias", bias, "a finite number such as 1.0 or 5.0")
     if not layer.bias:
         raise ValueError(f"this {type(layer).__name__} was built with bias=False: no bias to set.")
     _, block = KEEP_GATE[kind]
@@ -87,6 +82,6 @@ def set_keep_bias(module: nn.Module, bias: float) -> nn.Module:
     rows = slice(block * hidden, (block + 1) * hidden)
     with torch.no_grad():
         for k in range(layer.num_layers):
-            getattr(layer, f"bias_ih_l{k}")[rows] = float(bias)
+            getattr(layer, f"bias_ih_l{k}")[rows] = bias
             getattr(layer, f"bias_hh_l{k}")[rows] = 0.0
     return module

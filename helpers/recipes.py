@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from helpers._checks import non_negative_int, positive_int
+from helpers._checks import non_negative_int, one_of, positive_int, real_number
 from helpers.cache import RESOURCES, load_cache
 from helpers.data import Split, chronological_split, make_windows, noisy_sine, sine_at_steps
 from helpers.forecast import closed_loop, one_step
@@ -63,26 +63,14 @@ class Recipe:
     clip: float | None = None  # largest gradient norm per update; None: no clipping
 
     def __post_init__(self) -> None:
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(
-                f"optimizer must be one of {sorted(OPTIMIZERS)}, got {self.optimizer!r}."
+        one_of("optimizer", self.optimizer, OPTIMIZERS)
+        real_number("lr", self.lr, "a positive finite number", low=0, low_open=True)
+        if self.clip is not None:
+            real_number(
+                "clip", self.clip, "a positive finite number (or None)", low=0, low_open=True
             )
-        for name in ("lr", "clip"):
-            value = getattr(self, name)
-            if value is None and name == "clip":
-                continue
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, (int, float))
-                or not (0 < value < math.inf)
-            ):
-                raise ValueError(f"{name} must be a positive finite number, got {value!r}.")
-        if self.keep_bias is not None and (
-            isinstance(self.keep_bias, bool)
-            or not isinstance(self.keep_bias, (int, float))
-            or not math.isfinite(self.keep_bias)
-        ):
-            raise ValueError(f"keep_bias must be a finite number or None, got {self.keep_bias!r}.")
+        if self.keep_bias is not None:
+            real_number("keep_bias", self.keep_bias, "a finite number (or None)")
 
     @property
     def label(self) -> str:
@@ -128,8 +116,7 @@ def build_sine_model(
     ``recipe.keep_bias`` applies to an LSTM or a GRU; an RNN has no such gate and keeps
     PyTorch's initialisation.
     """
-    if not isinstance(cell, str) or cell not in CELLS:
-        raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}.")
+    one_of("cell", cell, CELLS)
     torch.manual_seed(non_negative_int("seed", seed))
     model = SequenceRegressor(cell, hidden_size=positive_int("hidden_size", hidden_size))
     if recipe.keep_bias is not None and cell != "rnn":

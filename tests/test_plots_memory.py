@@ -1,12 +1,12 @@
-"""helpers.plots_memory: chapter 6's figures draw what they are given and refuse bad input."""
+"""helpers.plots.memory: chapter 6's figures draw what they are given and refuse bad input."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pytest
 
-from helpers import plots_memory as pm
 from helpers.memory import summarize_sweep
+from helpers.plots import memory as pm
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Figures for chapter 6 (Why an LSTM?): recipes, gates, recall against lag, reach, horizons.
+"""Why an LSTM, measured: figures for chapter 6: recipes, gates, floors, recall, reach, horizons.
 
 ``plot_loss_curves`` and ``plot_gate_histograms`` show training that works on the sine;
 ``plot_recall_sweep`` the error of each cell against the lag it must remember;
@@ -18,10 +18,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from helpers._checks import as_float_tensor
-from helpers.plots import COLORS
+from helpers.plots.style import COLORS
 
 __all__ = [
-    "CELL_COLORS",
     "plot_gate_histograms",
     "plot_horizon_error",
     "plot_loss_curves",
@@ -30,7 +29,7 @@ __all__ = [
     "plot_window_floors",
 ]
 
-CELL_COLORS = {"rnn": COLORS["rnn"], "lstm": COLORS["lstm"], "gru": "#009E73"}  # Okabe-Ito
+CELL_COLORS = {cell: COLORS[cell] for cell in ("rnn", "lstm", "gru")}
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 DASHES = ("-", "--", "-.", ":")
 
@@ -298,10 +297,12 @@ def plot_horizon_error(
         ax.axvline(data_end + 0.5, color=COLORS["clean"], ls="--", lw=1.2)
         ax.annotate(
             "end of the data",
-            (data_end + 0.5, 1.0),
+            (data_end + 0.5, 0.02),
             xycoords=("data", "axes fraction"),
-            xytext=(3, -12),
+            xytext=(3, 0),
             textcoords="offset points",
+            rotation=90,
+            va="bottom",
             fontsize=8,
             color="#555555",
         )
@@ -347,17 +348,7 @@ def plot_window_floors(
     for label, value in (models or {}).items():
         if not (value > 0 and math.isfinite(value)):
             raise ValueError(f"models[{label!r}] must be a positive number, got {value!r}.")
-        ax.axhline(value, color=_colour(label), lw=1.2, alpha=0.8)
-        ax.annotate(
-            label,
-            (1.0, value),
-            xycoords=("axes fraction", "data"),
-            xytext=(3, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-            color=_colour(label),
-        )
+        ax.axhline(value, color=_colour(label), lw=1.4, alpha=0.9, label=label)
     ax.set(
         xlabel="points the predictor reads (the most recent ones)", ylabel="expected one-step MSE"
     )
