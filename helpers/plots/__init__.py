@@ -3,7 +3,7 @@
 - ``style``: colours by role, ``use_book_style``, ``figure_png`` (every chapter).
 - ``series``: the data, its windows, forecasts, loss curves, the epoch stepper's frames
   (chapters 2 and 3).
-- ``gradients``: how far back a gradient reaches (chapters 1 and 4).
+- ``gradients``: how far back a gradient reaches, against the lag (chapters 1 and 4).
 - ``gates``: the LSTM's gates and its memory line (chapter 4).
 - ``comparison``: results across seeds (chapter 5).
 - ``memory``: why an LSTM, measured: recipes, gates, floors, recall against lag, gradient
@@ -15,7 +15,7 @@ new one) and its name into ``__all__`` below, which ``tests/test_plots_style.py`
 
 from helpers.plots.comparison import plot_seed_comparison
 from helpers.plots.gates import forget_gate_frames, plot_cell_memory, plot_gate_heatmaps
-from helpers.plots.gradients import plot_gradient_norms, plot_gradient_reach
+from helpers.plots.gradients import plot_gradient_reach
 from helpers.plots.memory import (
     plot_gate_histograms,
     plot_horizon_error,
@@ -42,7 +42,6 @@ __all__ = [
     "plot_forecast_modes",
     "plot_gate_heatmaps",
     "plot_gate_histograms",
-    "plot_gradient_norms",
     "plot_gradient_reach",
     "plot_horizon_error",
     "plot_loss",
