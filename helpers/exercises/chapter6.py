@@ -43,7 +43,7 @@ def _gru_mistakes(x_parts, h_parts, h_prev) -> list[tuple[torch.Tensor, str]]:
     return [
         (z * n + (1 - z) * h_prev, "z and 1 - z are swapped: in PyTorch z keeps the old state"),
         (
-            (1 - r) * n + r * h_prev,
+            (1 - r) * torch.tanh(x_n + z * h_n) + r * h_prev,
             "r and z are swapped: PyTorch packs the blocks in the order r, z, n",
         ),
         (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.axes import Axes
@@ -204,6 +205,9 @@ def plot_recall_sweep(
         color="#555555",
     )
     ax.set_xscale("log")
+    all_lags = sorted({lag for by_lag in summary.values() for lag in by_lag})
+    ax.set_xticks(all_lags, [str(lag) for lag in all_lags])
+    ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
     ax.set(xlabel="lag L (steps between the value and the question)", ylabel="test error / chance")
     ax.set_ylim(-0.05, 1.35)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
@@ -252,7 +256,7 @@ def plot_reach_by_lag(
         xlabel="lag k (steps back from the output)",
         ylabel=r"$\|\partial \hat y / \partial x_{T-k}\|$",
     )
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     return ax
 
 
@@ -260,12 +264,14 @@ def plot_horizon_error(
     errors: Mapping[str, Sequence[Sequence[float]]],
     *,
     data_end: int | None = None,
+    color: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """|forecast − truth| against the horizon: the median over seeds, and its range shaded.
 
     ``errors`` maps a label to one error curve per seed; ``data_end`` marks the last horizon
-    that still lies inside the data.
+    that still lies inside the data. Lines take the colour of the cell their label starts with
+    ("RNN, ..."), or ``color`` for all; they differ in dash either way.
 
     Shapes: errors {label: (seeds, horizons)}.
     """
@@ -281,7 +287,7 @@ def plot_horizon_error(
                 f"{tuple(values.shape)}."
             )
         horizon = torch.arange(1, values.shape[1] + 1)
-        colour = _colour(label)
+        colour = color or _colour(label)
         ax.fill_between(
             horizon,
             values.min(0).values,
@@ -297,12 +303,12 @@ def plot_horizon_error(
         ax.axvline(data_end + 0.5, color=COLORS["clean"], ls="--", lw=1.2)
         ax.annotate(
             "end of the data",
-            (data_end + 0.5, 0.02),
+            (data_end + 0.5, 0.98),
             xycoords=("data", "axes fraction"),
             xytext=(3, 0),
             textcoords="offset points",
             rotation=90,
-            va="bottom",
+            va="top",
             fontsize=8,
             color="#555555",
         )
