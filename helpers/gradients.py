@@ -63,22 +63,22 @@ def gradient_reach(model: nn.Module, x: object) -> torch.Tensor:
             f"shape {tuple(inputs.shape)}; one sequence of T values is x.view(1, T, 1)."
         )
     all_finite("x", inputs)
-    inputs = inputs.clone().requires_grad_(True)
     was_training = model.training
     model.eval()
     try:
+        with torch.no_grad():
+            n_out = _final_output(model, inputs[:1]).shape[1]
+        # one copy of the batch per output unit, all in one backward pass: copy j asks for the
+        # gradient of output unit j. Sequences do not interact, so each copy's gradient is its
+        # own sequence's row of the Jacobian.
+        copies = inputs.repeat(n_out, 1, 1).requires_grad_(True)  # (n_out * B, T, n_in)
         with torch.enable_grad():
-            output = _final_output(model, inputs)  # (B, n_out)
-            rows = []
-            for j in range(output.shape[1]):  # one backward pass per output unit
-                # the sequences of a batch do not interact, so the gradient of the batch's
-                # sum with respect to x[b] is sequence b's own gradient
-                (grad,) = torch.autograd.grad(
-                    output[:, j].sum(), inputs, retain_graph=j + 1 < output.shape[1]
-                )
-                rows.append(grad)  # (B, T, n_in)
+            output = _final_output(model, copies).view(n_out, len(inputs), n_out)
+            picked = output.diagonal(dim1=0, dim2=2)  # (B, n_out): unit j of copy j
+            (grad,) = torch.autograd.grad(picked.sum(), copies)
     finally:
         model.train(was_training)
-    jacobian = torch.stack(rows, dim=-2)  # (B, T, n_out, n_in): one matrix per sequence and step
+    # (n_out, B, T, n_in) -> (B, T, n_out, n_in): one Jacobian per sequence and step
+    jacobian = grad.view(n_out, *inputs.shape).permute(1, 2, 0, 3)
     norms = torch.linalg.matrix_norm(jacobian, ord=2)  # (B, T)
     return norms.quantile(0.5, dim=0).flip(0)  # (T,), entry k is lag k
