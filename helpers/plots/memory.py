@@ -44,6 +44,13 @@ def _positive_series(name: str, values: object) -> torch.Tensor:
     return tensor
 
 
+def _axes(ax: Axes | None, height: float) -> Axes:
+    """``ax``, or the axes of a new figure as wide as the book's, ``height`` inches tall."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.0, height))
+    return ax
+
+
 def _colour(label: str) -> str:
     return CELL_COLORS.get(label.split(",")[0].strip().lower(), COLORS["answer"])
 
@@ -62,8 +69,7 @@ def plot_loss_curves(
     """
     if not curves:
         raise ValueError("curves is empty; pass {label: (epochs, losses)}.")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 3.6))
+    ax = _axes(ax, 3.6)
     colours = [COLORS["rnn"], COLORS["lstm"], CELL_COLORS["gru"], COLORS["answer"]]
     for k, (label, (epochs, losses)) in enumerate(curves.items()):
         x = as_float_tensor(f"curves[{label!r}] epochs", epochs).reshape(-1)
@@ -156,8 +162,7 @@ def plot_recall_sweep(
     """
     if not summary:
         raise ValueError("summary is empty; pass memory.summarize_sweep(rows).")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 4.0))
+    ax = _axes(ax, 4.0)
     n = len(summary)
     for k, (label, by_lag) in enumerate(summary.items()):
         lags = sorted(by_lag)
@@ -231,8 +236,7 @@ def plot_reach_by_lag(
     t = as_float_tensor("lags", list(lags)).reshape(-1)
     if not trained:
         raise ValueError("trained is empty; pass {label: reach values}, one per lag.")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 3.6))
+    ax = _axes(ax, 3.6)
     for k, label in enumerate(trained):
         colour, marker = _colour(label), MARKERS[k % len(MARKERS)]
         for kind, curves, style in (("trained", trained, "-"), ("init", init or {}, ":")):
@@ -277,8 +281,7 @@ def plot_horizon_error(
     """
     if not errors:
         raise ValueError("errors is empty; pass {label: [curve per seed]}.")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 3.6))
+    ax = _axes(ax, 3.6)
     for k, (label, curves) in enumerate(errors.items()):
         values = as_float_tensor(f"errors[{label!r}]", curves)
         if values.dim() != 2 or values.numel() == 0:
@@ -337,8 +340,7 @@ def plot_window_floors(
     n = as_float_tensor("points", list(points)).reshape(-1)
     if not floors:
         raise ValueError("floors is empty; pass {predictor: one error per number of points}.")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 3.6))
+    ax = _axes(ax, 3.6)
     for k, (label, values) in enumerate(floors.items()):
         y = _positive_series(f"floors[{label!r}]", values)
         if y.shape != n.shape:
