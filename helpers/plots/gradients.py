@@ -56,7 +56,14 @@ def plot_gradient_reach(
                 f"{name} must be positive to be drawn on a log scale; got a zero or negative value."
             )
         style, colour = STYLES[k % len(STYLES)], LINE_COLORS[k % len(LINE_COLORS)]
-        ax.semilogy(t, n, style, color=colour, label=label if labelled else None)
+        ax.semilogy(
+            t,
+            n,
+            style,
+            color=colour,
+            label=label if labelled else None,
+            markevery=max(1, len(t) // 12),  # long curves: a marker every few points
+        )
     ax.set(xlabel=xlabel, ylabel=ylabel)
     if labelled:
         ax.legend(loc="lower left")
