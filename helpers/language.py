@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ __all__ = [
     "detach_state",
     "generate",
     "load_trained",
+    "ngram_perplexities",
     "perplexity",
     "save_trained",
     "train_lm",
@@ -133,6 +135,51 @@ def perplexity(model: nn.Module, ids: torch.Tensor, *, n_time: int | None = None
         logits, _ = model(inputs)  # (windows, n_time, 28), or (1, n - 1, 28)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
     return math.exp(loss.item())
+
+
+def ngram_perplexities(
+    train_ids: torch.Tensor, held_out: torch.Tensor, max_order: int = 5
+) -> dict[int, float]:
+    """Held-out perplexity of count-based n-gram models, n = 1 .. ``max_order``: the baselines.
+
+    An n-gram model predicts a token from the n - 1 before it by counting what followed that
+    context in ``train_ids``. Rare contexts give unreliable counts, so each order mixes in the
+    next shorter one (interpolated Witten-Bell smoothing, which has no setting to tune): a
+    context seen often with few different followers is trusted more. Order 1 counts letters
+    and mixes in a uniform guess. Context never crosses the start of ``held_out``.
+
+    Shapes: train_ids (n,) int64, held_out (m,) int64 -> {order: perplexity}.
+    """
+    _check_ids("train_ids", train_ids, at_least=1)
+    _check_ids("held_out", held_out, at_least=1)
+    max_order = positive_int("max_order", max_order)
+    vocab = max(text.VOCAB_SIZE, int(train_ids.max()) + 1, int(held_out.max()) + 1)
+    train, held = bytes(train_ids.tolist()), bytes(held_out.tolist())  # ids < 256: one byte each
+    # counts[k][gram] for grams of k + 1 tokens; seen[k][context]: total and distinct followers
+    counts = [
+        Counter(train[i : i + k + 1] for i in range(len(train) - k)) for k in range(max_order)
+    ]
+    seen: list[dict[bytes, list[int]]] = []
+    for k in range(max_order):
+        by_context: dict[bytes, list[int]] = {}
+        for gram, c in counts[k].items():
+            entry = by_context.setdefault(gram[:-1], [0, 0])
+            entry[0] += c
+            entry[1] += 1
+        seen.append(by_context)
+    nll = [0.0] * max_order
+    for i in range(len(held)):
+        p = 1.0 / vocab
+        for k in range(max_order):  # k tokens of context
+            if k <= i:
+                context = held[i - k : i]
+                total, distinct = seen[k].get(context, (0, 0))
+                if total:  # an unseen context keeps the shorter one's estimate
+                    p = (counts[k].get(context + held[i : i + 1], 0) + distinct * p) / (
+                        total + distinct
+                    )
+            nll[k] -= math.log(p)
+    return {k + 1: math.exp(nll[k] / len(held)) for k in range(max_order)}
 
 
 @dataclass(frozen=True)

@@ -466,3 +466,42 @@ def test_save_and_load_round_trip(tmp_path):
 def test_load_without_weights_says_how_to_make_them(tmp_path):
     with pytest.raises(FileNotFoundError, match="benchmarks/text_weights.py"):
         language.load_trained(tmp_path / "missing.pt")
+
+
+# ---------------------------------------------------------------- n-gram baselines
+
+
+def ids_of(s: str) -> torch.Tensor:
+    return text.encode(s)
+
+
+def test_unigram_by_hand():
+    # counts a: 2, b: 1 of 3, 2 distinct; Witten-Bell: p(a) = (2 + 2 / 28) / (3 + 2)
+    ppl = language.ngram_perplexities(ids_of("aab"), ids_of("a"), max_order=1)
+    assert ppl[1] == pytest.approx(1 / ((2 + 2 / 28) / 5))
+
+
+def test_ngram_probabilities_sum_to_one():
+    train = ids_of("the time machine by h g wells the time traveller")
+    for context in ["t", "th", "e t", "zq"]:  # seen and unseen contexts
+        total = 0.0
+        for w in range(28):
+            held = torch.cat([ids_of(context), torch.tensor([w])])
+            n = len(held)
+            with_w = language.ngram_perplexities(train, held, 3)[3] ** (-n)
+            without = language.ngram_perplexities(train, held[:-1], 3)[3] ** (-(n - 1))
+            total += with_w / without  # p(w | context)
+        assert total == pytest.approx(1.0, rel=1e-9), context
+
+
+def test_longer_context_wins_on_a_predictable_text():
+    train, held = ids_of("abc " * 200), ids_of("abc " * 20)
+    ppl = language.ngram_perplexities(train, held, 3)
+    assert ppl[1] > 3.5  # four symbols, equally often
+    assert ppl[2] < 1.1  # each one fixes the next
+
+
+def test_ngram_baselines_on_the_book():
+    train, held = text.split(text.encode(text.read_book()))
+    ppl = language.ngram_perplexities(train, held, 5)
+    assert [round(ppl[k], 2) for k in range(1, 6)] == [17.72, 10.07, 6.57, 4.78, 4.24]
