@@ -230,6 +230,8 @@ class Checkpoint:
     train_loss: float  # mean cross-entropy of the batches since the last checkpoint
     perplexity: float | None  # on the held-out text, None when none was given
     sample: str | None  # text the model wrote here, None when no prompt was given
+    grad_norm: float = math.nan  # median gradient norm since the last checkpoint, before clipping
+    clipped: float = math.nan  # share of those updates whose gradient was clipped
 
 
 @dataclass
@@ -330,9 +332,9 @@ def train_lm(
         unit = "step" if steps is not None else "CPU s"
         bar = tqdm(total=limit, desc=f"training {model.cell.upper()}", unit=unit)
 
-    def checkpoint(step: int, seconds: float, loss_sum: float, n_batches: int) -> None:
-        loss = loss_sum / n_batches if n_batches else math.nan  # nan: no batch yet
-        if n_batches and not math.isfinite(loss):
+    def checkpoint(step: int, seconds: float, losses: list[float], norms: list[float]) -> None:
+        loss = sum(losses) / len(losses) if losses else math.nan  # nan: no batch yet
+        if losses and not math.isfinite(loss):
             raise TrainingDiverged(
                 f"the training loss became {loss} by step {step}: lower the learning rate "
                 "or clip the gradient (recipe.clip)."
@@ -348,16 +350,22 @@ def train_lm(
                 temperature=sample_temperature,
                 generator=sample_gen,
             )
-        point = Checkpoint(step, seconds, loss, ppl, sample)
+        grad_norm, clipped = math.nan, math.nan
+        if norms:
+            grad_norm = float(torch.tensor(norms).median())
+            clipped = sum(n > (recipe.clip or math.inf) for n in norms) / len(norms)
+        point = Checkpoint(step, seconds, loss, ppl, sample, grad_norm, clipped)
         history.checkpoints.append(point)
         if on_checkpoint is not None:
             on_checkpoint(point)
 
     state: State = None
-    step, spent, loss_sum, n_batches = 0, 0.0, 0.0, 0
+    step, spent = 0, 0.0
+    losses: list[float] = []  # since the last checkpoint
+    norms: list[float] = []
     try:
         with _threads(num_threads):
-            checkpoint(0, 0.0, 0.0, 0)  # the untrained model
+            checkpoint(0, 0.0, [], [])  # the untrained model
             next_mark = every
             model.train()
             for batch in _batches(ids, recipe, generator):
@@ -374,20 +382,20 @@ def train_lm(
                 loss = F.cross_entropy(logits.reshape(-1, model.vocab_size), targets.reshape(-1))
                 optimizer.zero_grad()
                 loss.backward()
-                if recipe.clip is not None:
-                    nn.utils.clip_grad_norm_(model.parameters(), recipe.clip)
+                # the norm before clipping; with clip None, math.inf measures without clipping
+                norm = nn.utils.clip_grad_norm_(model.parameters(), recipe.clip or math.inf)
                 optimizer.step()
                 spent += time.process_time() - start
                 step += 1
-                loss_sum += loss.item()
-                n_batches += 1
+                losses.append(loss.item())
+                norms.append(float(norm))
                 done_by = float(step) if steps is not None else spent
                 if bar is not None:
                     bar.update(min(done_by, limit) - bar.n)
                 if done_by >= next_mark or done_by >= limit:
-                    checkpoint(step, spent, loss_sum, n_batches)
+                    checkpoint(step, spent, losses, norms)
                     model.train()
-                    loss_sum, n_batches = 0.0, 0
+                    losses, norms = [], []
                     next_mark += every
                 if done_by >= limit:
                     break

@@ -312,6 +312,15 @@ def test_gradient_is_clipped(monkeypatch):
     assert norms == [1.0, 1.0]
 
 
+def test_checkpoints_record_the_gradient_norm_and_how_often_it_was_clipped():
+    history = run(steps=20, every=10)
+    start, point = history.checkpoints[0], history.final
+    assert math.isnan(start.grad_norm) and math.isnan(start.clipped)
+    assert point.grad_norm > 0 and 0 <= point.clipped <= 1
+    huge = run(steps=10, every=10, recipe=language.Recipe(batch_size=4, n_time=10, clip=1e-6))
+    assert huge.final.clipped == 1.0  # every gradient is longer than 1e-6
+
+
 def test_cosine_schedule_ends_near_zero():
     model = small_model()
     history = language.train_lm(
