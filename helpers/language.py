@@ -37,6 +37,7 @@ __all__ = [
     "Recipe",
     "detach_state",
     "generate",
+    "load_measurements",
     "load_trained",
     "ngram_perplexities",
     "perplexity",
@@ -44,7 +45,9 @@ __all__ = [
     "train_lm",
 ]
 
-WEIGHTS = Path(__file__).resolve().parent / "resources" / "timemachine_lstm.pt"
+RESOURCES = Path(__file__).resolve().parent / "resources"
+WEIGHTS = RESOURCES / "timemachine_lstm.pt"
+MEASUREMENTS = ("text_speed", "text_compare")  # the benchmarks whose results ship as JSON
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor] | None
 
 
@@ -497,6 +500,22 @@ def load_trained(path: str | Path | None = None) -> tuple[CharLM, dict[str, obje
     model.load_state_dict({name: t.to(torch.float32) for name, t in weights.items()})
     model.eval()
     return model, info
+
+
+def load_measurements(name: str) -> dict[str, object]:
+    """A benchmark's stored results: "text_speed" (d2l's recipe against the book's) or
+    "text_compare" (TBPTT against random windows; RNN, LSTM and GRU).
+
+    They ship with the package (``helpers/resources/<name>.json``) and are written by
+    ``benchmarks/<name>.py``, which takes minutes: chapter 7 reads them instead.
+    """
+    name = one_of("name", name, MEASUREMENTS)
+    path = RESOURCES / f"{name}.json"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no {path.name} in {RESOURCES}; create it with `python benchmarks/{name}.py`."
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def recipe_dict(recipe: Recipe) -> dict[str, object]:
