@@ -92,7 +92,6 @@ def main() -> None:
         args.cells_seconds, args.cells_every, args.out = 1.0, 0.5, None
 
     torch.set_num_threads(1)  # one thread: on a busy 2-core machine more threads only wait
-    torch.set_flush_denormal(True)  # vanishing gradients as subnormals slow a CPU for nothing
     results = json.loads(args.out.read_text()) if args.out and args.out.is_file() else {}
     seeds = list(range(args.seeds))
     if args.part in ("windows", "all"):

@@ -412,6 +412,8 @@ def _prompt_ids(prompt: object) -> torch.Tensor:
     if not isinstance(prompt, str):
         raise TypeError(f"prompt must be a str, got {type(prompt).__name__}.")
     ids = text.encode(prompt)
+    if len(ids) and prompt[-1].isspace():  # clean() strips the ends, but a final space counts
+        ids = torch.cat([ids, torch.tensor([1])])
     if len(ids) == 0:
         raise ValueError(
             f"prompt {prompt!r} is empty after cleaning: the model needs at least one "
@@ -465,7 +467,8 @@ def generate(
                 probs = torch.softmax(last / temperature, dim=-1)
                 token = int(torch.multinomial(probs, 1, generator=generator))
             new.append(token)
-            logits, state = model(torch.tensor([[token]]), state)  # one step, state carried
+            if len(new) < length:  # read it: one step, the state carried
+                logits, state = model(torch.tensor([[token]]), state)
     return text.decode(new)
 
 

@@ -385,12 +385,12 @@ def test_generate_leaves_the_mode_and_gradients_alone():
 
 def rereading(model: language.CharLM, prompt: str, length: int) -> str:
     """Greedy generation that re-reads everything from a zero state at every step."""
-    ids = text.encode(prompt).tolist()
+    ids = text.encode(prompt).tolist() + ([1] if prompt.endswith(" ") else [])
     with torch.no_grad():
         for _ in range(length):
             logits, _ = model(torch.tensor([ids]))
             ids.append(int(logits[0, -1].argmax()))
-    return text.decode(ids[len(text.encode(prompt)) :])
+    return text.decode(ids[len(text.encode(prompt)) + prompt.endswith(" ") :])
 
 
 def test_carrying_the_state_equals_rereading_everything():
@@ -431,6 +431,22 @@ def test_prompt_is_cleaned_like_the_book():
     assert language.generate(model, "The  Time", 20, generator=gen()) == language.generate(
         model, "the time", 20, generator=gen()
     )
+
+
+def test_a_final_space_in_the_prompt_counts(monkeypatch):
+    model = small_model().eval()
+    read = []
+    original = model.forward
+
+    def spy(ids, state=None):
+        read.append(ids[0].tolist())
+        return original(ids, state)
+
+    monkeypatch.setattr(model, "forward", spy)
+    language.generate(model, "The  time ", 1, greedy=True)
+    language.generate(model, "the time", 1, greedy=True)
+    assert read[0] == text.encode("the time").tolist() + [1]  # one space, kept at the end
+    assert read[1] == text.encode("the time").tolist()
 
 
 def test_zero_length_gives_nothing():
@@ -514,3 +530,29 @@ def test_ngram_baselines_on_the_book():
     train, held = text.split(text.encode(text.read_book()))
     ppl = language.ngram_perplexities(train, held, 5)
     assert [round(ppl[k], 2) for k in range(1, 6)] == [17.72, 10.07, 6.57, 4.78, 4.24]
+
+
+# ---------------------------------------------------------------- what ships with the package
+
+
+def held_out_of_the_book() -> torch.Tensor:
+    return text.split(text.encode(text.read_book()))[1]
+
+
+def test_stored_weights_give_the_recorded_perplexity():
+    model, info = language.load_trained()
+    assert info["config"] == {"cell": "lstm", "hidden_size": 256}
+    assert language.WEIGHTS.stat().st_size <= 1_000_000  # the issue's limit: 1 MB
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    # float32 inference on another CPU moves the result in the 6th digit, not the 3rd
+    assert language.perplexity(model, held_out_of_the_book()) == pytest.approx(
+        info["perplexity"], abs=2e-3
+    )
+
+
+def test_stored_weights_were_chosen_without_the_held_out_text():
+    _, info = language.load_trained()
+    assert "validation" in info["chosen_by"]
+    best = min(info["checkpoints"], key=lambda row: row["valid_perplexity"])
+    assert best["step"] == info["steps_trained"]  # the choice follows the validation column
+    assert info["train_tokens"] + info["valid_tokens"] + info["held_out_tokens"] == 178_605
