@@ -23,8 +23,8 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
 import time
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -48,10 +48,7 @@ def windows_run(carry_state: bool, seed: int, steps: int, every: int) -> dict:
     )  # fmt: skip
     return {
         "seed": seed,
-        "curve": [
-            {"step": p.step, "seconds": round(p.seconds, 2), "perplexity": round(p.perplexity, 4)}
-            for p in history.checkpoints
-        ],
+        "curve": history.curve(),
         "stream": round(language.perplexity(model, held_out), 4),
         "windows": round(language.perplexity(model, held_out, n_time=N_TIME), 4),
     }
@@ -69,11 +66,28 @@ def cells_run(cell: str, seed: int, seconds: float, every: float) -> dict:
     return {
         "seed": seed,
         "parameters": sum(p.numel() for p in model.parameters()),
-        "curve": [
-            {"step": p.step, "seconds": round(p.seconds, 2), "perplexity": round(p.perplexity, 4)}
-            for p in history.checkpoints
-        ],
+        "curve": history.curve(),
     }
+
+
+def run_part(
+    settings: dict[str, float],
+    seeds: list[int],
+    variants: dict[str, object],
+    run: Callable[[object, int], dict],
+    describe: Callable[[dict], str],
+) -> dict:
+    """Run every variant for every seed (seed by seed) and gather them as one part."""
+    start = time.process_time()
+    part = {"recipe": asdict(language.BOOK_RECIPE), **settings, "seeds": seeds}
+    part["runs"] = {name: [] for name in variants}
+    for seed in seeds:
+        for name, variant in variants.items():
+            result = run(variant, seed)
+            part["runs"][name].append(result)
+            print(f"seed {seed}, {name:7s}: {describe(result)}", flush=True)
+    part["cpu_seconds_total"] = round(time.process_time() - start, 1)
+    return part
 
 
 def main() -> None:
@@ -82,7 +96,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--windows-steps", type=int, default=1500)
     parser.add_argument("--windows-every", type=int, default=100)
-    parser.add_argument("--cells-seconds", type=float, default=60.0)
+    parser.add_argument("--cells-seconds", type=float, default=45.0)
     parser.add_argument("--cells-every", type=float, default=5.0)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--quick", action="store_true", help="tiny runs, one seed, no file")
@@ -95,50 +109,23 @@ def main() -> None:
     results = json.loads(args.out.read_text()) if args.out and args.out.is_file() else {}
     seeds = list(range(args.seeds))
     if args.part in ("windows", "all"):
-        start = time.process_time()
-        part = {
-            "recipe": asdict(language.BOOK_RECIPE),
-            "steps": args.windows_steps,
-            "every": args.windows_every,
-            "seeds": seeds,
-            "runs": {"carried": [], "random": []},
-        }
-        for seed in seeds:
-            for name, carry in (("carried", True), ("random", False)):
-                run = windows_run(carry, seed, args.windows_steps, args.windows_every)
-                part["runs"][name].append(run)
-                print(
-                    f"windows, seed {seed}, {name:7s}: stream {run['stream']:.3f}, "
-                    f"windows of {N_TIME} {run['windows']:.3f}",
-                    flush=True,
-                )
-        part["cpu_seconds_total"] = round(time.process_time() - start, 1)
-        results["windows"] = part
-        for name, runs in part["runs"].items():
-            stream = statistics.median(r["stream"] for r in runs)
-            windows = statistics.median(r["windows"] for r in runs)
-            print(f"  {name:7s} median: stream {stream:.3f}, windows {windows:.3f}")
+        results["windows"] = run_part(
+            {"steps": args.windows_steps, "every": args.windows_every},
+            seeds,
+            {"carried": True, "random": False},
+            lambda carry, seed: windows_run(carry, seed, args.windows_steps, args.windows_every),
+            lambda run: f"stream {run['stream']:.3f}, windows of {N_TIME} {run['windows']:.3f}",
+        )
     if args.part in ("cells", "all"):
-        start = time.process_time()
-        part = {
-            "recipe": asdict(language.BOOK_RECIPE),
-            "cpu_seconds": args.cells_seconds,
-            "every": args.cells_every,
-            "seeds": seeds,
-            "runs": {cell: [] for cell in ("rnn", "lstm", "gru")},
-        }
-        for seed in seeds:
-            for cell in part["runs"]:
-                run = cells_run(cell, seed, args.cells_seconds, args.cells_every)
-                part["runs"][cell].append(run)
-                last, best = run["curve"][-1], min(p["perplexity"] for p in run["curve"])
-                print(
-                    f"cells, seed {seed}, {cell:4s}: {last['step']} updates, final "
-                    f"{last['perplexity']:.3f}, best {best:.3f}",
-                    flush=True,
-                )
-        part["cpu_seconds_total"] = round(time.process_time() - start, 1)
-        results["cells"] = part
+        results["cells"] = run_part(
+            {"cpu_seconds": args.cells_seconds, "every": args.cells_every},
+            seeds,
+            {cell: cell for cell in ("rnn", "lstm", "gru")},
+            lambda cell, seed: cells_run(cell, seed, args.cells_seconds, args.cells_every),
+            lambda run: (
+                f"{run['curve'][-1]['step']} updates, final {run['curve'][-1]['perplexity']:.3f}"
+            ),
+        )
     results["machine"] = {"torch": torch.__version__, "python": platform.python_version()}
     if args.out is not None:
         args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")

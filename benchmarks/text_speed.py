@@ -53,10 +53,7 @@ def run(recipe: language.Recipe, seed: int, budget: float, every: float) -> list
         seed=seed,
         progress=False,
     )
-    return [
-        {"step": p.step, "seconds": round(p.seconds, 2), "perplexity": round(p.perplexity, 4)}
-        for p in history.checkpoints
-    ]
+    return history.curve()
 
 
 def first_time_at_or_below(curve: list[dict], target: float) -> float | None:

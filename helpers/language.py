@@ -249,6 +249,13 @@ class LMHistory:
         """The last checkpoint."""
         return self.checkpoints[-1]
 
+    def curve(self) -> list[dict[str, float]]:
+        """Update, CPU seconds and held-out perplexity of every checkpoint, rounded for JSON."""
+        return [
+            {"step": p.step, "seconds": round(p.seconds, 2), "perplexity": round(p.perplexity, 4)}
+            for p in self.checkpoints
+        ]
+
 
 def _batches(ids: torch.Tensor, recipe: Recipe, generator: torch.Generator) -> Iterator:
     """Endless (inputs, targets, carry) batches; ``None`` marks the start of a new epoch."""

@@ -265,9 +265,10 @@ def test_random_windows_train_too():
     assert history.final.train_loss < history.checkpoints[1].train_loss + 0.5
 
 
-def test_state_is_carried_between_consecutive_batches(monkeypatch):
-    seen = []
-    model = small_model()
+@pytest.fixture
+def states_seen(monkeypatch):
+    """A model whose forward records the state it is given: (model, list of states)."""
+    model, seen = small_model(), []
     original = model.forward
 
     def spy(ids, state=None):
@@ -275,21 +276,18 @@ def test_state_is_carried_between_consecutive_batches(monkeypatch):
         return original(ids, state)
 
     monkeypatch.setattr(model, "forward", spy)
+    return model, seen
+
+
+def test_state_is_carried_between_consecutive_batches(states_seen):
+    model, seen = states_seen
     run(steps=3, every=3, model=model)
     assert seen[0] is None  # an epoch starts from zero
     assert all(isinstance(s, tuple) and not s[0].requires_grad for s in seen[1:])
 
 
-def test_random_windows_start_from_zero(monkeypatch):
-    seen = []
-    model = small_model()
-    original = model.forward
-
-    def spy(ids, state=None):
-        seen.append(state)
-        return original(ids, state)
-
-    monkeypatch.setattr(model, "forward", spy)
+def test_random_windows_start_from_zero(states_seen):
+    model, seen = states_seen
     run(
         steps=3,
         every=3,
