@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=4000, help="updates (default 4000)")
     parser.add_argument("--every", type=int, default=250, help="checkpoint every N updates")
     parser.add_argument("--lr", type=float, default=5e-3, help="peak learning rate of Adam")
+    parser.add_argument("--dropout", type=float, default=language.BOOK_RECIPE.dropout)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=language.WEIGHTS)
     args = parser.parse_args()
@@ -49,7 +50,7 @@ def main() -> None:
     torch.set_num_threads(1)  # one thread: on a busy 2-core machine more threads only wait
     train_ids, held_out = text.split(text.encode(text.read_book()))
     fit_ids, valid_ids = text.split(train_ids, held_out=0.05)  # choose on this, not held_out
-    recipe = replace(language.BOOK_RECIPE, lr=args.lr)
+    recipe = replace(language.BOOK_RECIPE, lr=args.lr, dropout=args.dropout)
     torch.manual_seed(args.seed)
     model = language.CharLM("lstm", 256)
     best: dict[str, object] = {"valid": math.inf}

@@ -10,10 +10,12 @@ __all__ = [
     "exercises",
     "forecast",
     "glue",
+    "language",
     "models",
     "plots",
     "scratch",
     "show",
+    "text",
     "training",
     "widgets",
 ]
