@@ -8,6 +8,8 @@
    that start from zero (the way random-window training sees text).
 2. **Cells** (``--part cells``): RNN, LSTM and GRU of 256 units, the book's recipe, the same
    CPU time each (one thread), several seeds; held-out perplexity as one stream.
+3. **Dropout** (``--part dropout``): the LSTM runs of part 2 again without dropout, to show
+   what dropout does (everything else, seeds included, is the same).
 
     python benchmarks/text_compare.py               # both parts, ~15 CPU-minutes
     python benchmarks/text_compare.py --quick       # a smoke test of the script
@@ -54,13 +56,21 @@ def windows_run(carry_state: bool, seed: int, steps: int, every: int) -> dict:
     }
 
 
-def cells_run(cell: str, seed: int, seconds: float, every: float) -> dict:
-    """One run of the cells comparison: its curve (perplexity against CPU seconds)."""
+def cells_run(
+    cell: str, seed: int, seconds: float, every: float, dropout: float | None = None
+) -> dict:
+    """One run of the cells comparison: its curve (perplexity against CPU seconds).
+
+    ``dropout`` replaces the book's 0.5 (the dropout part runs the LSTM with 0).
+    """
     train_ids, held_out = text.split(text.encode(text.read_book()))
     torch.manual_seed(seed)
     model = language.CharLM(cell, 256)
+    recipe = (
+        language.BOOK_RECIPE if dropout is None else replace(language.BOOK_RECIPE, dropout=dropout)
+    )
     history = language.train_lm(
-        model, train_ids, language.BOOK_RECIPE, cpu_seconds=seconds, every=every,
+        model, train_ids, recipe, cpu_seconds=seconds, every=every,
         held_out=held_out, seed=seed, progress=False,
     )  # fmt: skip
     return {
@@ -71,6 +81,7 @@ def cells_run(cell: str, seed: int, seconds: float, every: float) -> dict:
 
 
 def run_part(
+    recipe: language.Recipe,
     settings: dict[str, float],
     seeds: list[int],
     variants: dict[str, object],
@@ -79,7 +90,7 @@ def run_part(
 ) -> dict:
     """Run every variant for every seed (seed by seed) and gather them as one part."""
     start = time.process_time()
-    part = {"recipe": asdict(language.BOOK_RECIPE), **settings, "seeds": seeds}
+    part = {"recipe": asdict(recipe), **settings, "seeds": seeds}
     part["runs"] = {name: [] for name in variants}
     for seed in seeds:
         for name, variant in variants.items():
@@ -92,7 +103,7 @@ def run_part(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--part", choices=["windows", "cells", "all"], default="all")
+    parser.add_argument("--part", choices=["windows", "cells", "dropout", "all"], default="all")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--windows-steps", type=int, default=1500)
     parser.add_argument("--windows-every", type=int, default=100)
@@ -110,6 +121,7 @@ def main() -> None:
     seeds = list(range(args.seeds))
     if args.part in ("windows", "all"):
         results["windows"] = run_part(
+            language.BOOK_RECIPE,
             {"steps": args.windows_steps, "every": args.windows_every},
             seeds,
             {"carried": True, "random": False},
@@ -118,12 +130,27 @@ def main() -> None:
         )
     if args.part in ("cells", "all"):
         results["cells"] = run_part(
+            language.BOOK_RECIPE,
             {"cpu_seconds": args.cells_seconds, "every": args.cells_every},
             seeds,
             {cell: cell for cell in ("rnn", "lstm", "gru")},
             lambda cell, seed: cells_run(cell, seed, args.cells_seconds, args.cells_every),
             lambda run: (
                 f"{run['curve'][-1]['step']} updates, final {run['curve'][-1]['perplexity']:.3f}"
+            ),
+        )
+    if args.part in ("dropout", "all"):
+        results["dropout"] = run_part(
+            replace(language.BOOK_RECIPE, dropout=0.0),
+            {"cpu_seconds": args.cells_seconds, "every": args.cells_every},
+            seeds,
+            {"lstm": "lstm"},
+            lambda cell, seed: cells_run(
+                cell, seed, args.cells_seconds, args.cells_every, dropout=0.0
+            ),
+            lambda run: (
+                f"best {min(p['perplexity'] for p in run['curve']):.3f}, "
+                f"final {run['curve'][-1]['perplexity']:.3f}"
             ),
         )
     results["machine"] = {"torch": torch.__version__, "python": platform.python_version()}
