@@ -8,14 +8,17 @@ BIN    := $(VENV)/bin
 export HELPERS_PROGRESS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: book test unit nbval site site-deps lint execute lab assignments clean help
+.PHONY: book test quick unit nbval nbval-generic site site-deps lint execute figures lab \
+	assignments clean help
 
 help:
 	@echo "make book     build the site into _build/html (creates .venv on first use)"
-	@echo "make test     unit tests, nbval over every notebook, the site in a browser"
+	@echo "make test     lint, unit tests, nbval over every notebook, the site in a browser"
+	@echo "make quick    lint and the unit tests not marked slow (about a minute)"
 	@echo "make site     build the site and test it in Chromium (part of make test)"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make execute  re-run the notebooks in place, saving outputs and widget state"
+	@echo "make figures  embed book/figures/*.svg into the notebooks that show them"
 	@echo "make assignments  student notebooks (solutions cleared) into _build/assignments"
 
 $(BIN)/python:
@@ -38,17 +41,33 @@ book: $(VENV)/.installed
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going $${all:+--all} || exit 1; \
 	echo "Built in $$(( $$(date +%s) - start )) s. Open $(CURDIR)/_build/html/index.html"
 
+# every unit test, the slow ones included (the re-run of chapter 5's cache takes minutes)
 unit: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests -q -m "not site"
 
-nbval: $(VENV)/.installed-test
-	$(BIN)/python -m pytest --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider notebooks/
+# while you work: lint and the unit tests not marked slow
+quick: lint
+	$(BIN)/python -m pytest tests -q -m "not site and not slow"
 
+NBVAL = $(BIN)/python -m pytest --nbval --nbval-current-env \
+	--nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider notebooks/
+
+nbval: $(VENV)/.installed-test
+	$(NBVAL)
+
+# nbval again on the code paths another CPU takes: PyTorch's generic kernels (no AVX), MKL and
+# oneDNN without AVX, one OpenMP thread. A stored output that depends on the last digits of a
+# float fails here, not on a learner's laptop (benchmarks/cpu_paths.py measures what moves).
+nbval-generic: $(VENV)/.installed-test
+	ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 ONEDNN_MAX_CPU_ISA=SSE41 \
+		OMP_NUM_THREADS=1 $(NBVAL)
+
+# ruff's lint rules and its formatting, on the code and on the notebooks (pyproject.toml)
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check helpers tests benchmarks notebooks
+	$(BIN)/ruff format --check helpers tests benchmarks notebooks
 
-test: unit nbval site
+test: lint unit nbval nbval-generic site
 
 # the freshly built site in Chromium (tests/site); screenshots go to _build/screenshots
 site: book site-deps
@@ -64,11 +83,16 @@ site-deps: $(VENV)/.installed-test
 	  || echo "Could not install Chromium: the site tests will fail."; }
 	$(BIN)/python tests/site/npm_copies.py
 
-execute: $(VENV)/.installed
+execute: $(VENV)/.installed figures
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True \
 		--ExecutePreprocessor.record_timing=False \
 		notebooks/*.ipynb
+
+# the diagrams of book/figures, embedded in the notebooks so that a copy handed out alone shows
+# them (book/_ext/portable_figures.py); run after editing a drawing
+figures: $(VENV)/.installed
+	$(BIN)/python book/_ext/portable_figures.py notebooks/*.ipynb
 
 # student versions for course assignments; see book/teaching.md
 assignments: $(VENV)/.installed

@@ -1,8 +1,10 @@
 """Train the RNN and the LSTM on the same data over several seeds and cache the results.
 
-Chapter 5 (Training an LSTM) reads the cache, helpers/resources/rnn_vs_lstm.json, because the full
-comparison (7 seeds x three runs, ~100 s of training) would not fit in the chapter's minute.
-tests/test_comparison.py re-runs this script and checks it reproduces the cache.
+Chapter 5 (Training an LSTM) reads the cache, helpers/resources/rnn_vs_lstm.json, through
+``helpers.compare``, because the full comparison (7 seeds x three runs, ~100 s of training)
+would not fit in the chapter's minute. This file is the runner that writes it: a process pool
+and timing live here, not in the package the notebooks import. tests/test_compare_cells.py
+re-runs it and checks that it reproduces the cache.
 
     python benchmarks/compare_cells.py                   # writes helpers/resources/rnn_vs_lstm.json
     python benchmarks/compare_cells.py --out /tmp/x.json --seeds 5 --jobs 1
@@ -11,18 +13,153 @@ tests/test_comparison.py re-runs this script and checks it reproduces the cache.
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
+import platform
 import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from multiprocessing import get_context
 from pathlib import Path
 
+import torch
+
+from helpers._checks import non_negative_int, one_of, positive_int
 from helpers.compare import (
     CACHE,
+    METRICS,
+    RTOL,
+    RUNS,
+    Settings,
+    by_run,
     conclusions,
-    run_comparison,
-    save_results,
+    evaluate,
+    make_data,
+    run_label,
     summarize,
     table_markdown,
 )
+from helpers.models import CELLS, SequenceRegressor
+from helpers.training import train
+
+NUDGE = 1e-6  # relative size of the nudge to the initial weights that measures rounding effects
+
+
+def _check_run(cell: object, epochs: object, seed: object) -> tuple[str, int, int]:
+    cell = one_of("cell", cell, CELLS)
+    return cell, positive_int("epochs", epochs), non_negative_int("seed", seed)
+
+
+def run_one(
+    cell: str, epochs: int, seed: int, settings: Settings = Settings(), nudge: float = 0.0
+) -> dict[str, object]:
+    """Build the model after ``torch.manual_seed(seed)``, train it, score it with ``evaluate``.
+
+    Time is the training's CPU time (one thread), which other programs on a shared machine
+    disturb far less than the wall-clock time. ``nudge`` multiplies every initial weight by
+    (1 + nudge·noise), to measure how much rounding-sized changes move the results; 0 (the
+    default) leaves the weights alone.
+    """
+    cell, epochs, seed = _check_run(cell, epochs, seed)
+    data = make_data(settings)
+    torch.manual_seed(seed)
+    model = SequenceRegressor(cell, hidden_size=settings.hidden_size)
+    if nudge:
+        generator = torch.Generator().manual_seed(12345)
+        with torch.no_grad():
+            for p in model.parameters():
+                p.mul_(1 + nudge * torch.randn(p.shape, generator=generator))
+    cpu_start = time.process_time()  # CPU time: less disturbed than wall-clock by other work
+    history = train(
+        model,
+        data["input_data"],
+        data["correct_data"],
+        epochs=epochs,
+        batch_size=settings.batch_size,
+        lr=settings.lr,
+        snapshot_every=None,  # time the training alone
+        verbose=False,
+        seed=seed,
+        num_threads=1,
+        progress=False,
+    )
+    cpu = time.process_time() - cpu_start
+    return evaluate(model, history, cell=cell, seed=seed, settings=settings, seconds=cpu)
+
+
+_WARM: set[str] = set()  # cells this process has already run once
+
+
+def _run_job(job: tuple[str, int, int, Settings, float]) -> dict[str, object]:
+    cell, settings = job[0], job[3]
+    if cell not in _WARM:  # a first call pays one-off set-up costs: keep them out of the timing
+        run_one(cell, 2, 0, settings)
+        _WARM.add(cell)
+    return run_one(*job)
+
+
+def run_comparison(
+    seeds: Iterable[int] = range(7),
+    runs: Sequence[tuple[str, int]] = RUNS,
+    settings: Settings = Settings(),
+    *,
+    jobs: int = 1,
+) -> dict[str, object]:
+    """Train every run for every seed (in ``jobs`` processes) and return the cache's content.
+
+    Besides the rows, it nudges the first seed's initial weights by ``NUDGE`` and records how
+    far each metric moves (``rounding``): the scale of differences another CPU could cause.
+    """
+    seeds = [non_negative_int("seed", s) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds is empty; pass at least one seed, for example range(5).")
+    jobs = positive_int("jobs", jobs)
+    for cell, epochs in runs:
+        _check_run(cell, epochs, 0)
+    work = [(cell, epochs, seed, settings, 0.0) for seed in seeds for cell, epochs in runs]
+    work += [(cell, epochs, seeds[0], settings, NUDGE) for cell, epochs in runs]
+    start = time.perf_counter()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    if jobs == 1:
+        results = [_run_job(job) for job in work]
+    else:  # spawn: fresh interpreters, no forked thread pools
+        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+            results = list(pool.map(_run_job, work))
+    rows, nudged = results[: -len(runs)], results[-len(runs) :]
+    base = by_run(rows)
+    rounding = {}
+    for row in nudged:
+        run = (row["cell"], row["epochs"])
+        plain = base[run][row["seed"]]
+        rounding[run_label(*run)] = {
+            m: abs(row[m] - plain[m]) / abs(plain[m]) for m in METRICS if m != "seconds_per_epoch"
+        }
+    return {
+        "description": "RNN vs LSTM on the noisy sine, several seeds (chapter 5).",
+        "settings": asdict(settings),
+        "runs": [list(run) for run in runs],
+        "seeds": seeds,
+        "nudge": NUDGE,
+        "rounding": rounding,
+        "rtol": RTOL,
+        "versions": {
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "platform": platform.platform(),
+        },
+        "machine": {"cpus": os.cpu_count(), "jobs": jobs, "load_before": load},
+        "seconds_total": time.perf_counter() - start,
+        "rows": rows,
+    }
+
+
+def save_results(results: Mapping[str, object], path: str | os.PathLike) -> None:
+    """Write the comparison as indented JSON (the committed cache); ``load_results`` reads it."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(results, indent=1) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

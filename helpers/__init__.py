@@ -9,7 +9,6 @@ __all__ = [
     "data",
     "exercises",
     "forecast",
-    "glue",
     "language",
     "models",
     "plots",

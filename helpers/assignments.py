@@ -15,6 +15,11 @@ Both carry nbgrader's cell metadata (schema 3): answer cells are solution cells,
 cells are autograded test cells worth one point, open answers are graded by hand. The check
 cells call ``ex.qN.grade(...)`` in place of the book's ``ex.qN.check(...)``: the same verdict,
 and an error for a wrong answer, which is what marks an autograded cell wrong.
+
+Both travel alone: their diagrams are embedded in the notebook (``make figures``), the data they
+load ships inside ``helpers``, and their links to other pages of the book (the glossary, the
+other chapters), relative in the repository, point to the book's repository on GitHub instead,
+read from ``repository:`` in ``_config.yml``.
 """
 
 from __future__ import annotations
@@ -24,20 +29,25 @@ import importlib
 import re
 import shutil
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import nbformat
 
-from helpers.exercises.core import MARKER
+from helpers.exercises import MARKER
 
 __all__ = ["build", "clear_solutions", "source_notebook", "student_notebook"]
 
 CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")  # nbgrader's default stub
 TEXT_STUB = "YOUR ANSWER HERE"
-BOOK_TAGS = {"hide-input", "hide-output", "hide-cell"}  # folding in the book; not for students
+# folding on the book's site, and the mark of a sentence written by code; not for students
+BOOK_TAGS = {"hide-input", "hide-output", "hide-cell", "prose"}
 _IMPORT = re.compile(r"from helpers\.exercises import (chapter\d+) as ex\b")
 _CHECK = re.compile(r"\bex\.(q\d+)\.check\(")
 _OPEN = re.compile(r"^ex\.(q\d+)\.solution\(\)$")
+# a Markdown link to a file of the repository: [text](../book/glossary.md#noise-floor)
+_RELATIVE_LINK = re.compile(
+    r"(?<!!)\[(?P<text>[^\]]*)\]\((?!https?:|mailto:|#|data:)(?P<path>[^)\s]+)\)"
+)
 
 
 def clear_solutions(source: str, where: str = "cell") -> str:
@@ -132,12 +142,41 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def _convert(nb: nbformat.NotebookNode, student: bool) -> nbformat.NotebookNode:
+def absolute_links(source: str, base_url: str) -> str:
+    """Point the Markdown links of a notebook in ``notebooks/`` at the repository on GitHub.
+
+    ``base_url`` is the repository's files at one branch, ``https://github.com/o/r/blob/main``.
+    """
+    root = PurePosixPath("notebooks")
+
+    def absolute(match: re.Match) -> str:
+        path, _, anchor = match["path"].partition("#")
+        parts: list[str] = []
+        for part in (root / path).parts:  # resolve "..", as a browser would
+            if part == "..":
+                if not parts:
+                    raise ValueError(f"link {match['path']!r} leaves the repository.")
+                parts.pop()
+            elif part != ".":
+                parts.append(part)
+        url = f"{base_url.rstrip('/')}/{'/'.join(parts)}" + (f"#{anchor}" if anchor else "")
+        return f"[{match['text']}]({url})"
+
+    return _RELATIVE_LINK.sub(absolute, source)
+
+
+def _convert(
+    nb: nbformat.NotebookNode, student: bool, base_url: str | None = None
+) -> nbformat.NotebookNode:
     module, roles = _roles(nb)
     if module is None or not roles:
         raise ValueError("no exercises: expected `from helpers.exercises import chapterN as ex`.")
     chapter = int(module.__name__.rsplit("chapter", 1)[1])
     nb = _clean(nb)
+    if base_url:
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = absolute_links(cell.source, base_url)
     for i, (role, name) in roles.items():
         cell = nb.cells[i]
         cell.metadata["nbgrader"] = _metadata(chapter, role, name)
@@ -160,19 +199,45 @@ def _convert(nb: nbformat.NotebookNode, student: bool) -> nbformat.NotebookNode:
     return nb
 
 
-def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The student version: solutions replaced by stubs, outputs cleared, nbgrader metadata."""
-    return _convert(nb, student=True)
+def student_notebook(
+    nb: nbformat.NotebookNode, base_url: str | None = None
+) -> nbformat.NotebookNode:
+    """The student version: solutions replaced by stubs, outputs cleared, nbgrader metadata.
+
+    With ``base_url`` (see ``absolute_links``) its links to the book's other pages work alone.
+    """
+    return _convert(nb, student=True, base_url=base_url)
 
 
-def source_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def source_notebook(
+    nb: nbformat.NotebookNode, base_url: str | None = None
+) -> nbformat.NotebookNode:
     """The nbgrader instructor version: solutions kept, outputs cleared, nbgrader metadata."""
-    return _convert(nb, student=False)
+    return _convert(nb, student=False, base_url=base_url)
 
 
-def build(notebooks: Path, out: Path) -> list[Path]:
-    """Write student and nbgrader source versions of every notebook with exercises."""
+def repository_files_url(config: Path) -> str | None:
+    """The repository's files on GitHub, from ``repository:`` in the book's ``_config.yml``."""
+    if not Path(config).is_file():
+        return None
+    import yaml  # jupyter-book's dependency: there wherever the book is built
+
+    repository = (yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}).get(
+        "repository", {}
+    )
+    if not repository.get("url"):
+        return None
+    return f"{repository['url'].rstrip('/')}/blob/{repository.get('branch', 'main')}"
+
+
+def build(notebooks: Path, out: Path, base_url: str | None = None) -> list[Path]:
+    """Write student and nbgrader source versions of every notebook with exercises.
+
+    ``base_url`` defaults to the repository named in ``_config.yml`` beside ``notebooks``.
+    """
     notebooks, out = Path(notebooks), Path(out)
+    if base_url is None:
+        base_url = repository_files_url(notebooks.resolve().parent / "_config.yml")
     paths = sorted(notebooks.glob("[0-9][0-9]_*.ipynb"))
     if not paths:
         raise ValueError(f"no notebooks named NN_topic.ipynb in {notebooks}.")
@@ -182,7 +247,7 @@ def build(notebooks: Path, out: Path) -> list[Path]:
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         try:
-            student, source = student_notebook(nb), source_notebook(nb)
+            student, source = student_notebook(nb, base_url), source_notebook(nb, base_url)
         except ValueError as err:
             raise ValueError(f"{path}: {err}") from None
         targets = [out / "student" / path.name, out / "nbgrader" / "source" / path.stem / path.name]

@@ -1,10 +1,10 @@
-"""RNN against LSTM on the same data over several seeds (chapter 5, Training an LSTM).
+"""RNN against LSTM over several seeds, as chapter 5 (Training an LSTM) reads it.
 
-``benchmarks/compare_cells.py`` runs the full comparison with ``run_comparison`` and caches
-it in ``helpers/resources/rnn_vs_lstm.json`` (package data, so a notebook handed out alone
-finds it too); chapter 5 loads that cache, builds its table with
-``summarize`` and ``table_markdown``, draws its conclusions with ``conclusions`` and re-runs
-one seed live to show, with ``compare_rows``, that the cache is what this code produces.
+The chapter loads the cached comparison (``load_results``), tabulates it (``summarize``,
+``table_markdown``, ``table_html``), states what it shows (``conclusions``), and scores one
+live re-run the same way (``evaluate``) to show with ``compare_rows`` that the cache is what
+this code produces. ``benchmarks/compare_cells.py`` trains the runs and writes the cache,
+``helpers/resources/rnn_vs_lstm.json`` (package data, so a notebook handed out alone finds it).
 """
 
 from __future__ import annotations
@@ -12,39 +12,34 @@ from __future__ import annotations
 import html
 import json
 import os
-import platform
 import statistics
-import time
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
-from multiprocessing import get_context
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from torch import nn
 
-from helpers._checks import non_negative_int, positive_int
+from helpers._checks import non_negative_int, one_of
 from helpers.data import make_windows, noisy_sine
 from helpers.forecast import closed_loop, one_step, rmse
-from helpers.models import SequenceRegressor
-from helpers.training import History, train
+from helpers.models import CELLS
+from helpers.training import History
 
 __all__ = [
-    "Conclusions",
-    "METRICS",
     "CACHE",
+    "METRICS",
     "RTOL",
     "RUNS",
+    "Conclusions",
     "Settings",
+    "by_run",
     "compare_rows",
     "conclusions",
     "evaluate",
     "load_results",
     "make_data",
-    "run_comparison",
-    "run_one",
-    "save_results",
+    "run_label",
     "summarize",
     "table_html",
     "table_markdown",
@@ -62,7 +57,6 @@ METRICS = {
 # the committed cache, shipped inside the package: found offline, without the repository
 CACHE = Path(__file__).resolve().parent / "resources" / "rnn_vs_lstm.json"
 RTOL = 1e-3  # how far a re-run may differ from the cache (relative); see `rounding` in the cache
-NUDGE = 1e-6  # relative size of the nudge to the initial weights that measures rounding effects
 
 
 @dataclass(frozen=True)
@@ -90,12 +84,6 @@ def make_data(settings: Settings = Settings()) -> dict[str, torch.Tensor]:
     return {"x": x, "y": y, "input_data": input_data, "correct_data": correct_data, "clean": clean}
 
 
-def _check_run(cell: object, epochs: object, seed: object) -> tuple[str, int, int]:
-    if cell not in ("rnn", "lstm", "gru"):
-        raise ValueError(f"cell must be 'rnn', 'lstm' or 'gru', got {cell!r}.")
-    return str(cell), positive_int("epochs", epochs), non_negative_int("seed", seed)
-
-
 def evaluate(
     model: nn.Module,
     history: History,
@@ -110,6 +98,7 @@ def evaluate(
     ``seconds_per_epoch`` is ``seconds / epochs``; without ``seconds`` it is the wall-clock
     ``history.seconds``, which includes any snapshots taken.
     """
+    cell, seed = one_of("cell", cell, CELLS), non_negative_int("seed", seed)
     data = make_data(settings)
     epochs = len(history.record_loss_train)
     seconds = history.seconds if seconds is None else seconds
@@ -126,116 +115,8 @@ def evaluate(
     }
 
 
-def run_one(
-    cell: str, epochs: int, seed: int, settings: Settings = Settings(), nudge: float = 0.0
-) -> dict[str, object]:
-    """Build the model after ``torch.manual_seed(seed)``, train it, score it.
-
-    Time is the training's CPU time (one thread), which other programs on a shared machine
-    disturb far less than the wall-clock time. ``nudge`` multiplies every initial weight by
-    (1 + nudge·noise), to measure how much rounding-sized changes move the results; 0 (the
-    default) leaves the weights alone.
-    """
-    cell, epochs, seed = _check_run(cell, epochs, seed)
-    data = make_data(settings)
-    torch.manual_seed(seed)
-    model = SequenceRegressor(cell, hidden_size=settings.hidden_size)
-    if nudge:
-        generator = torch.Generator().manual_seed(12345)
-        with torch.no_grad():
-            for p in model.parameters():
-                p.mul_(1 + nudge * torch.randn(p.shape, generator=generator))
-    cpu_start = time.process_time()  # CPU time: less disturbed than wall-clock by other work
-    history = train(
-        model,
-        data["input_data"],
-        data["correct_data"],
-        epochs=epochs,
-        batch_size=settings.batch_size,
-        lr=settings.lr,
-        snapshot_every=None,  # time the training alone
-        verbose=False,
-        seed=seed,
-        num_threads=1,
-        progress=False,
-    )
-    cpu = time.process_time() - cpu_start
-    return evaluate(model, history, cell=cell, seed=seed, settings=settings, seconds=cpu)
-
-
-_WARM: set[str] = set()  # cells this process has already run once
-
-
-def _run_job(job: tuple[str, int, int, Settings, float]) -> dict[str, object]:
-    cell, settings = job[0], job[3]
-    if cell not in _WARM:  # a first call pays one-off set-up costs: keep them out of the timing
-        run_one(cell, 2, 0, settings)
-        _WARM.add(cell)
-    return run_one(*job)
-
-
-def run_comparison(
-    seeds: Iterable[int] = range(7),
-    runs: Sequence[tuple[str, int]] = RUNS,
-    settings: Settings = Settings(),
-    *,
-    jobs: int = 1,
-) -> dict[str, object]:
-    """Train every run for every seed (in ``jobs`` processes) and return the cache's content.
-
-    Besides the rows, it nudges the first seed's initial weights by ``NUDGE`` and records how
-    far each metric moves (``rounding``): the scale of differences another CPU could cause.
-    """
-    seeds = [non_negative_int("seed", s) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds is empty; pass at least one seed, for example range(5).")
-    jobs = positive_int("jobs", jobs)
-    for cell, epochs in runs:
-        _check_run(cell, epochs, 0)
-    work = [(cell, epochs, seed, settings, 0.0) for seed in seeds for cell, epochs in runs]
-    work += [(cell, epochs, seeds[0], settings, NUDGE) for cell, epochs in runs]
-    start = time.perf_counter()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    if jobs == 1:
-        results = [_run_job(job) for job in work]
-    else:  # spawn: fresh interpreters, no forked thread pools
-        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(_run_job, work))
-    rows, nudged = results[: -len(runs)], results[-len(runs) :]
-    rounding = {}
-    for row in nudged:
-        base = next(r for r in rows if _key(r) == _key(row) and r["seed"] == row["seed"])
-        label = _label(row["cell"], row["epochs"])
-        rounding[label] = {
-            m: abs(row[m] - base[m]) / abs(base[m]) for m in METRICS if m != "seconds_per_epoch"
-        }
-    return {
-        "description": "RNN vs LSTM on the noisy sine, several seeds (chapter 5).",
-        "settings": asdict(settings),
-        "runs": [list(run) for run in runs],
-        "seeds": seeds,
-        "nudge": NUDGE,
-        "rounding": rounding,
-        "rtol": RTOL,
-        "versions": {
-            "python": platform.python_version(),
-            "torch": torch.__version__,
-            "platform": platform.platform(),
-        },
-        "machine": {"cpus": os.cpu_count(), "jobs": jobs, "load_before": load},
-        "seconds_total": time.perf_counter() - start,
-        "rows": rows,
-    }
-
-
-def save_results(results: Mapping[str, object], path: str | os.PathLike) -> None:
-    """Write the comparison as indented JSON (the committed cache)."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(json.dumps(results, indent=1) + "\n")
-
-
 def load_results(path: str | os.PathLike | None = None) -> dict[str, object]:
-    """Read a cache written by ``save_results``; by default the committed one, ``CACHE``."""
+    """Read a comparison written by ``benchmarks/compare_cells.py``; by default ``CACHE``."""
     path = CACHE if path is None else Path(path)
     if not path.is_file():
         raise FileNotFoundError(
@@ -247,12 +128,29 @@ def load_results(path: str | os.PathLike | None = None) -> dict[str, object]:
     return results
 
 
-def _key(row: Mapping[str, object]) -> tuple[str, int]:
-    return (str(row["cell"]), int(row["epochs"]))
-
-
-def _label(cell: str, epochs: int) -> str:
+def run_label(cell: str, epochs: int) -> str:
+    """How the tables name a run: ``run_label("rnn", 100)`` is "RNN, 100 epochs"."""
     return f"{cell.upper()}, {epochs} epochs"
+
+
+def by_run(
+    rows: Sequence[Mapping[str, object]],
+) -> dict[tuple[str, int], dict[int, Mapping[str, object]]]:
+    """Group rows by run, (cell, epochs), then by seed; runs in the order they first appear.
+
+    Raises ValueError for two rows of the same run and seed.
+    """
+    runs: dict[tuple[str, int], dict[int, Mapping[str, object]]] = {}
+    for row in rows:
+        run = (str(row["cell"]), int(row["epochs"]))
+        seeds = runs.setdefault(run, {})
+        seed = int(row["seed"])
+        if seed in seeds:
+            raise ValueError(
+                f"two rows for {run_label(*run)}, seed {seed}; pass each run and seed once."
+            )
+        seeds[seed] = row
+    return runs
 
 
 def summarize(rows: Sequence[Mapping[str, object]]) -> dict[str, dict[str, object]]:
@@ -262,19 +160,17 @@ def summarize(rows: Sequence[Mapping[str, object]]) -> dict[str, dict[str, objec
     """
     if not rows:
         raise ValueError("rows is empty; load a comparison with load_results first.")
-    groups: dict[tuple[str, int], list[Mapping[str, object]]] = {}
     for row in rows:
         missing = [m for m in METRICS if m not in row]
         if missing:
-            raise ValueError(f"row {dict(row)!r} lacks {missing}; is it from run_one?")
-        groups.setdefault(_key(row), []).append(row)
+            raise ValueError(f"row {dict(row)!r} lacks {missing}; is it from evaluate?")
     summary = {}
-    for (cell, epochs), group in groups.items():
-        entry: dict[str, object] = {"cell": cell, "epochs": epochs, "n": len(group)}
+    for (cell, epochs), seeds in by_run(rows).items():
+        entry: dict[str, object] = {"cell": cell, "epochs": epochs, "n": len(seeds)}
         for m in METRICS:
-            values = [float(r[m]) for r in group]
+            values = [float(r[m]) for r in seeds.values()]
             entry[m] = (statistics.median(values), min(values), max(values))
-        summary[_label(cell, epochs)] = entry
+        summary[run_label(cell, epochs)] = entry
     return summary
 
 
@@ -365,9 +261,7 @@ def conclusions(rows: Sequence[Mapping[str, object]], noise: float = 0.1) -> Con
     Needs the runs ("rnn", 100) and ("lstm", 1000) for the same seeds; ("rnn", 1000) adds a
     sentence on what the extra epochs alone do, and ``long_wins``.
     """
-    by_seed: dict[tuple[str, int], dict[int, Mapping[str, object]]] = {}
-    for row in rows:
-        by_seed.setdefault(_key(row), {})[int(row["seed"])] = row
+    by_seed = by_run(rows)
     if ("rnn", 100) not in by_seed or ("lstm", 1000) not in by_seed:
         raise ValueError("conclusions needs rows for ('rnn', 100) and ('lstm', 1000).")
     rnn, lstm = by_seed[("rnn", 100)], by_seed[("lstm", 1000)]

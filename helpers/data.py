@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
 
-from helpers._checks import all_finite, as_float_tensor, positive_int
+from helpers._checks import (
+    all_finite,
+    as_float_tensor,
+    int_at_least,
+    int_or_none,
+    positive_int,
+    real_number,
+)
 
 __all__ = ["make_windows", "noisy_sine"]
 
@@ -23,19 +29,12 @@ def noisy_sine(
 
     Shapes: x (n_points,), y (n_points,), both float32.
     """
-    if isinstance(n_points, bool) or not isinstance(n_points, numbers.Integral):
-        raise TypeError(f"n_points must be an int, got {n_points!r} ({type(n_points).__name__}).")
-    if n_points < 2:
-        raise ValueError(f"n_points must be at least 2 to span -2π..2π, got {n_points}.")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real):
-        raise TypeError(f"noise must be a number (a standard deviation), got {noise!r}.")
-    if not math.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise is a standard deviation and must be 0 or more, got {noise}.")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed must be an int or None, got {seed!r} ({type(seed).__name__}).")
+    n_points = int_at_least("n_points", n_points, 2, "at least 2 to span -2π..2π")
+    noise = real_number("noise", noise, "a number (a standard deviation), 0 or more", low=0)
+    seed = int_or_none("seed", seed)
 
     x = torch.linspace(-2 * math.pi, 2 * math.pi, n_points)
-    generator = None if seed is None else torch.Generator().manual_seed(int(seed))
+    generator = None if seed is None else torch.Generator().manual_seed(seed)
     y = torch.sin(x) + noise * torch.randn(n_points, generator=generator)
     return x, y
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from helpers._checks import positive_int
+from helpers._checks import one_of, positive_int
 
 __all__ = ["CELLS", "SequenceRegressor"]
 
@@ -33,9 +33,7 @@ class SequenceRegressor(nn.Module):
         output_size: int = 1,
     ) -> None:
         super().__init__()
-        if not isinstance(cell, str) or cell.lower() not in CELLS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}.")
-        self.cell = cell.lower()
+        self.cell = one_of("cell", cell.lower() if isinstance(cell, str) else cell, CELLS)
         self.input_size = positive_int("input_size", input_size)
         hidden_size = positive_int("hidden_size", hidden_size)
         output_size = positive_int("output_size", output_size)

@@ -49,6 +49,29 @@ def _check_step_shapes(
             )
 
 
+def _weighted_sum(
+    x: torch.Tensor,
+    h_prev: torch.Tensor,
+    weight_ih: torch.Tensor,
+    weight_hh: torch.Tensor,
+    bias_ih: torch.Tensor | None,
+    bias_hh: torch.Tensor | None,
+) -> torch.Tensor:
+    """x W_ih^T + b_ih + h_prev W_hh^T + b_hh, added in the order the chapters' cells add it.
+
+    The same order gives the same bits, so a chapter can compare its cell with ``torch.equal``.
+
+    Shapes: x (batch, input_size), h_prev (batch, hidden) -> (batch, blocks * hidden).
+    """
+    pre = x @ weight_ih.T
+    if bias_ih is not None:
+        pre = pre + bias_ih
+    pre = pre + h_prev @ weight_hh.T
+    if bias_hh is not None:
+        pre = pre + bias_hh
+    return pre
+
+
 def rnn_step(
     x: torch.Tensor,
     h_prev: torch.Tensor,
@@ -62,12 +85,7 @@ def rnn_step(
     Shapes: x (batch, input_size), h_prev (batch, hidden) -> h (batch, hidden).
     """
     _check_step_shapes("nn.RNN", 1, x, {"h_prev": h_prev}, weight_ih, weight_hh, bias_ih, bias_hh)
-    pre = x @ weight_ih.T + h_prev @ weight_hh.T
-    if bias_ih is not None:
-        pre = pre + bias_ih
-    if bias_hh is not None:
-        pre = pre + bias_hh
-    return torch.tanh(pre)
+    return torch.tanh(_weighted_sum(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh))
 
 
 def lstm_step(
@@ -98,11 +116,7 @@ def lstm_step(
         bias_ih,
         bias_hh,
     )
-    pre = x @ weight_ih.T + h_prev @ weight_hh.T  # (B, 4H): blocks i, f, g, o
-    if bias_ih is not None:
-        pre = pre + bias_ih
-    if bias_hh is not None:
-        pre = pre + bias_hh
+    pre = _weighted_sum(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh)  # (B, 4H): i, f, g, o
     pre_i, pre_f, pre_g, pre_o = pre.chunk(4, dim=1)
     i, f, o = torch.sigmoid(pre_i), torch.sigmoid(pre_f), torch.sigmoid(pre_o)
     g = torch.tanh(pre_g)

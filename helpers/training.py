@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import numbers
 import os
 import sys
 import time
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn, optim
 
-from helpers._checks import all_finite, as_float_tensor, positive_int
+from helpers._checks import all_finite, as_float_tensor, int_or_none, positive_int, real_number
 from helpers.forecast import closed_loop
 
 __all__ = ["History", "Snapshot", "TrainingDiverged", "train"]
@@ -125,8 +124,8 @@ def train(
     batch_size = positive_int("batch_size", batch_size)
     if snapshot_every is not None:
         snapshot_every = positive_int("snapshot_every", snapshot_every)
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not (0 < lr < math.inf):
-        raise ValueError(f"lr must be a positive finite number, got {lr!r}.")
+    real_number("lr", lr, "a positive finite number", low=0, low_open=True)
+    seed = int_or_none("seed", seed)
     if optimizer is None:
         optimizer = optim.SGD(model.parameters(), lr=lr)
     loss_func = nn.MSELoss()

@@ -6,6 +6,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # before anything imports pyplot: no display on CI or in the sandbox
 
+import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
@@ -25,3 +26,10 @@ def sine() -> tuple[torch.Tensor, torch.Tensor]:
 def windows(sine) -> tuple[torch.Tensor, torch.Tensor]:
     """Windows of the short sine: input_data (25, 5, 1) and correct_data (25, 1)."""
     return make_windows(sine[1], N_TIME)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every figure a test leaves open, so figures do not pile up across tests."""
+    yield
+    plt.close("all")

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from helpers.assignments import clear_solutions, main
-from helpers.exercises.core import MARKER
+from helpers.assignments import absolute_links, clear_solutions, main, repository_files_url
+from helpers.exercises import MARKER
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
@@ -57,6 +57,36 @@ def test_clear_solutions_rejects_broken_regions(source, problem):
         clear_solutions(source, "cell 7")
 
 
+BASE = "https://github.com/o/r/blob/main"
+
+
+def test_absolute_links_point_at_the_repository():
+    source = (
+        "See [the glossary](../book/glossary.md#noise-floor), [chapter 2](02_data_windowing.ipynb)"
+        " and [a page](./../book/running.md); keep [a site](https://example.org), [this](#here),"
+        " and ![a drawing](data:image/png;base64,AAAA)."
+    )
+    assert absolute_links(source, BASE + "/") == (
+        f"See [the glossary]({BASE}/book/glossary.md#noise-floor), "
+        f"[chapter 2]({BASE}/notebooks/02_data_windowing.ipynb)"
+        f" and [a page]({BASE}/book/running.md); keep [a site](https://example.org), [this](#here),"
+        " and ![a drawing](data:image/png;base64,AAAA)."
+    )
+    with pytest.raises(ValueError, match="leaves the repository"):
+        absolute_links("[up](../../elsewhere.md)", BASE)
+
+
+def test_repository_url_comes_from_the_book_config(tmp_path):
+    config = tmp_path / "_config.yml"
+    config.write_text("repository:\n  url: https://github.com/o/r/\n  branch: dev\n")
+    assert repository_files_url(config) == "https://github.com/o/r/blob/dev"
+    config.write_text("title: no repository\n")
+    assert repository_files_url(config) is None
+    assert repository_files_url(tmp_path / "missing.yml") is None
+    book = repository_files_url(NOTEBOOKS.parent / "_config.yml")
+    assert book and book.startswith("https://github.com/")
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("assignments")
@@ -101,8 +131,13 @@ def test_student_version_holds_no_solution_and_is_valid(built, path):
             assert kept.source == book_cell.source  # the instructor version keeps it
             student_lines = {line.split("#")[0].strip() for line in cell.source.splitlines()}
             assert not set(secret) & student_lines, f"solution left in {cell.source!r}"
-        if "hide-input" in book_cell.metadata.get("tags", []):
-            assert secret, "every folded cell in the book is an answer cell"
+        tags = book_cell.metadata.get("tags", [])
+        if "hide-input" in tags:  # the site folds answers, and the code of sentences
+            if "prose" in tags:  # a sentence written by code: not an exercise
+                assert not secret and not nbgrader(cell), book_cell.source
+                assert "show.md(" in book_cell.source
+            else:
+                assert secret, "a folded cell that is not prose is an answer cell"
             assert "tags" not in cell.metadata
     assert n_answers >= 2, "each chapter has a code and a predict exercise at least"
     graded = [nbgrader(c) for c in student.cells if nbgrader(c).get("grade")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import time
+import re
 from pathlib import Path
 
 import nbformat
@@ -11,8 +11,8 @@ import pytest
 import torch
 from torch import nn
 
-from helpers.exercises import CHAPTERS, ExerciseFailed
-from helpers.exercises.core import MARKER, OpenQuestion
+from helpers.exercises import CHAPTERS, MARKER, ExerciseFailed
+from helpers.exercises.kinds import OpenQuestion
 
 MODULES = {name: importlib.import_module(f"helpers.exercises.{name}") for name in CHAPTERS}
 ALL = [(name, q) for name, module in MODULES.items() for q in module.EXERCISES]
@@ -234,9 +234,7 @@ def test_every_chapter_has_its_mix_of_exercises():
         kinds = [q.kind for q in module.EXERCISES]
         assert 3 <= len(kinds) <= 5, name
         assert "code" in kinds and "predict" in kinds and kinds.count("open") == 1, name
-        assert [q.name for q in module.EXERCISES] == [f"q{i + 1}" for i in range(len(kinds))]
-        assert all(getattr(module, q.name) is q for q in module.EXERCISES)
-    assert set(WRONG) == {(name, q.name) for name, q in CHECKED}
+    assert set(WRONG) == {(name, q.name) for name, q in CHECKED}  # wrong answers for each
 
 
 @pytest.mark.parametrize(("chapter", "exercise"), CHECKED, ids=ids(CHECKED))
@@ -366,18 +364,6 @@ def test_checks_leave_the_learners_state_alone():
     assert torch.is_grad_enabled()
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_a_chapters_checks_take_well_under_a_second(chapter):
-    exercises = [q for c, q in CHECKED if c == chapter]
-    answers = [reference_answers(chapter, q) for q in exercises]
-    for exercise, answer in zip(exercises, answers, strict=True):
-        exercise.check(*answer)  # warm up: the first SGD step imports parts of torch (~2 s)
-    start = time.perf_counter()
-    for exercise, answer in zip(exercises, answers, strict=True):
-        assert exercise.check(*answer)
-    assert time.perf_counter() - start < 1.0
-
-
 def test_the_teachers_page_lists_every_exercise():
     page = (Path(__file__).resolve().parents[1] / "book" / "teaching.md").read_text()
     for chapter, exercise in ALL:
@@ -397,3 +383,15 @@ def test_the_notebooks_answer_cells_are_the_reference_answers(chapter):
     expected = [q.cell_source for q in MODULES[chapter].EXERCISES if q.kind != "open"]
     assert [c.source for c in cells] == expected
     assert all("hide-input" in c.metadata.get("tags", []) for c in cells)  # folded in the book
+
+
+def test_every_notebook_with_exercises_has_its_chapter_module_and_back():
+    root = Path(__file__).resolve().parents[1]
+    imported = {}
+    for path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        for chapter in re.findall(r"from helpers\.exercises import (chapter\d+) as ex", code):
+            assert int(chapter.removeprefix("chapter")) == int(path.name[:2]), path.name
+            imported[chapter] = path.name
+    assert sorted(imported) == sorted(CHAPTERS)  # no module without its notebook, nor back

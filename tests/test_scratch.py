@@ -10,7 +10,7 @@ from torch import nn
 
 from helpers.scratch import GATE_NAMES, lstm_forward, lstm_step, rnn_forward, rnn_step
 
-ATOL = 1e-6  # issue 3: the hand-written cells match PyTorch's to atol 1e-6
+ATOL = 1e-6  # the hand-written cells must match PyTorch's to 1e-6, as the chapters claim
 
 # ---------------------------------------------------------------- RNN
 
@@ -305,3 +305,19 @@ def test_lstm_forward_without_bias():
 def test_lstm_forward_bad_input(x, layer, state, error, match):
     with pytest.raises(error, match=match):
         lstm_forward(x, layer, state)
+
+
+def test_steps_add_in_the_chapters_order_so_their_cells_agree_bit_for_bit():
+    """Chapter 4 prints torch.equal(its cell's step, scratch.lstm_step): same sums, same bits."""
+    g = torch.Generator().manual_seed(0)
+    x, h, c = (torch.randn(64, n, generator=g) for n in (7, 32, 32))
+    w_ih, w_hh = torch.randn(128, 7, generator=g), torch.randn(128, 32, generator=g)
+    b_ih, b_hh = torch.randn(128, generator=g), torch.randn(128, generator=g)
+    pre = x @ w_ih.T + b_ih + h @ w_hh.T + b_hh  # as chapter 4's cell writes it
+    i, f, g_, o = pre.chunk(4, dim=1)
+    c_cell = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g_)
+    h_cell = torch.sigmoid(o) * torch.tanh(c_cell)
+    h_help, c_help, _ = lstm_step(x, h, c, w_ih, w_hh, b_ih, b_hh)
+    assert torch.equal(h_help, h_cell) and torch.equal(c_help, c_cell)
+    rnn_cell = torch.tanh(x @ w_ih[:32].T + b_ih[:32] + h @ w_hh[:32].T + b_hh[:32])
+    assert torch.equal(rnn_step(x, h, w_ih[:32], w_hh[:32], b_ih[:32], b_hh[:32]), rnn_cell)

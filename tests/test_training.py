@@ -251,8 +251,9 @@ def test_no_progress_bar_outside_jupyter(windows, capsys, monkeypatch):
         ({"lr": -0.01}, ValueError, r"lr must be a positive finite number, got -0\.01"),
         ({"lr": float("nan")}, ValueError, r"lr must be a positive finite number, got nan"),
         ({"lr": float("inf")}, ValueError, r"lr must be a positive finite number, got inf"),
-        ({"lr": "0.01"}, ValueError, r"lr must be a positive finite number, got '0\.01'"),
-        ({"lr": True}, ValueError, r"lr must be a positive finite number, got True"),
+        ({"lr": "0.01"}, TypeError, r"lr must be a positive finite number, got '0\.01' \(str\)"),
+        ({"lr": True}, TypeError, r"lr must be a positive finite number, got True \(bool\)"),
+        ({"seed": 1.5}, TypeError, r"seed must be an int or None, got 1\.5"),
     ],
 )
 def test_bad_arguments(windows, kwargs, error, match):

@@ -8,13 +8,26 @@ code is reported in the verdict, not raised. The student versions' graded cells 
 ``ex.q1.grade(...)`` instead, which raises ``ExerciseFailed`` for a wrong answer so that
 nbgrader's autograder counts it.
 
-One module per chapter (``chapter1`` ... ``chapter5``), each with ``q1``, ``q2``, ... and
-``EXERCISES``; ``core`` holds the machinery. The book's page "For teachers" lists them all.
-Importing this package imports no chapter: each loads when a notebook asks for it.
+One module per chapter, ``chapterN.py``, declares its exercises (``q1``, ``q2``, ... and
+``EXERCISES``); a new chapter's module is found by its name, with no list to extend. The
+machinery is split by concern: ``kinds`` (the three kinds of exercise and how a chapter
+declares them), ``checking`` (tools for writing checks) and ``feedback`` (what the learner
+sees). The book's page "For teachers" lists every exercise. Importing this package imports
+no chapter: each loads when a notebook asks for it.
 """
 
-from helpers.exercises.core import ExerciseFailed, Feedback
+import pkgutil
+import re
 
-__all__ = ["CHAPTERS", "ExerciseFailed", "Feedback"]
+from helpers.exercises.feedback import ExerciseFailed, Feedback
+from helpers.exercises.kinds import MARKER
 
-CHAPTERS = ("chapter1", "chapter2", "chapter3", "chapter4", "chapter5")
+__all__ = ["CHAPTERS", "MARKER", "ExerciseFailed", "Feedback"]
+
+# the chapter modules, chapter1, chapter2, ..., found on disk (not imported) in reading order
+CHAPTERS = tuple(
+    sorted(
+        (m.name for m in pkgutil.iter_modules(__path__) if re.fullmatch(r"chapter\d+", m.name)),
+        key=lambda name: int(name.removeprefix("chapter")),
+    )
+)

@@ -11,17 +11,10 @@ from typing import Any
 import torch
 from torch import nn
 
-from helpers.exercises.core import (
-    CodeExercise,
-    Fail,
-    OpenQuestion,
-    PredictExercise,
-    as_int,
-    as_shape,
-    compare,
-    run,
-    seeded,
-)
+from helpers.exercises.checking import Fail, as_int, as_shape, call_answer, expect_close, seeded
+from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
+
+TRAP_INPUT = (8, 10, 1)  # q3: a (batch, time, features) batch fed to an RNN without batch_first
 
 
 def rnn_step_by_hand(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
@@ -58,8 +51,8 @@ def _check_rnn_step(fn: Callable[..., Any]) -> str:
         ]
         case = f"case {k}/3 (batch {batch}, input_size {n_in}, hidden {hidden})"
         args = (x, h_prev, w_ih, w_hh, b_ih, b_hh)
-        got = run(fn, case, *(a.clone() for a in args))
-        compare("h", got, expected, case, mistakes)
+        got = call_answer(fn, case, *(a.clone() for a in args))
+        expect_close("h", got, expected, case, mistakes)
     return "your step matches PyTorch's nn.RNNCell on all 3 cases."
 
 
@@ -96,7 +89,7 @@ def _judge_rnn_shapes(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
 def _time_first() -> tuple[int, tuple[int, ...]]:
     rnn = nn.RNN(input_size=1, hidden_size=64)  # batch_first forgotten
     with torch.no_grad():
-        y_rnn, h = rnn(torch.zeros(8, 10, 1))
+        y_rnn, h = rnn(torch.zeros(TRAP_INPUT))
     return y_rnn.shape[0], tuple(h.shape)
 
 
@@ -120,73 +113,71 @@ def _judge_time_first(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
     )
 
 
-q1 = CodeExercise(
-    "q1",
-    "One RNN step by hand",
-    [
-        "Write the update rule as one line: a tanh around the sum of four terms.",
-        "The weights are stored (hidden, input), so multiply a batch of rows as "
-        "`x @ weight_ih.T`; likewise `h_prev @ weight_hh.T`. Add both biases.",
-    ],
-    "The step is $h_t = \\tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$; with a batch "
-    "of rows, `x @ W.T` applies the weight matrix to every row at once.",
-    rnn_step_by_hand,
-    _check_rnn_step,
+# in the order the notebook asks them: bind_exercises names them q1, q2, ...
+EXERCISES = bind_exercises(
+    globals(),
+    CodeExercise(
+        title="One RNN step by hand",
+        reference=rnn_step_by_hand,
+        checker=_check_rnn_step,
+        hints=[
+            "Write the update rule as one line: a tanh around the sum of four terms.",
+            "The weights are stored (hidden, input), so multiply a batch of rows as "
+            "`x @ weight_ih.T`; likewise `h_prev @ weight_hh.T`. Add both biases.",
+        ],
+        explanation="The step is $h_t = \\tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$; "
+        "with a batch of rows, `x @ W.T` applies the weight matrix to every row at once.",
+    ),
+    PredictExercise(
+        title="Predict the shapes of y_rnn and h",
+        answers={
+            "answer_y_shape": "(batch, time, hidden)",
+            "answer_h_shape": "(num_layers, batch, hidden)",
+        },
+        truth=_rnn_shapes,
+        judge=_judge_rnn_shapes,
+        hints=[
+            "`y_rnn` keeps an output for every time step (from the top layer only); `h` keeps "
+            "the last step's state of every layer.",
+            "With `batch_first=True` the input is (batch, time, features); `h` is always "
+            "(num_layers, batch, hidden), whatever batch_first says.",
+        ],
+        explanation="`y_rnn` stacks the top layer's hidden state at every step: "
+        "(batch, time, hidden). `h` is the state after the last step, one per layer: "
+        "(num_layers, batch, hidden).",
+    ),
+    PredictExercise(
+        title="The batch_first trap",
+        answers={
+            "answer_steps_read": "steps the RNN reads",
+            "answer_h_time_first": "(num_layers, batch, hidden)",
+        },
+        truth=_time_first,
+        judge=_judge_time_first,
+        hints=[
+            "Without `batch_first=True`, `nn.RNN` expects (time, batch, features).",
+            f"So `{TRAP_INPUT}` is read as {TRAP_INPUT[0]} steps of a batch of {TRAP_INPUT[1]}; "
+            "`h` is (num_layers, batch, hidden).",
+        ],
+        explanation=f"Without `batch_first`, the first axis is time: the RNN reads the input as "
+        f"{TRAP_INPUT[0]} steps of a batch of {TRAP_INPUT[1]} sequences, so the batch axis of "
+        f"`h` is {TRAP_INPUT[1]}, not {TRAP_INPUT[0]}. `y_rnn` keeps the input's layout either "
+        "way, which is why the mistake raises no error.",
+    ),
+    OpenQuestion(
+        title="Why do gradients vanish in an RNN?",
+        hints=[
+            "Backpropagation through time multiplies one factor per step; what happens to a "
+            "product of many numbers smaller than one?",
+            "Each factor holds $W_{hh}$ and the slope of tanh, $1 - h^2$, which is at most 1 "
+            "and much smaller where tanh saturates.",
+        ],
+        explanation="The gradient that reaches step $t - k$ is a product of $k$ Jacobians "
+        "$\\partial h_{s}/\\partial h_{s-1} = \\mathrm{diag}(1 - h_s^2)\\, W_{hh}$. The tanh "
+        "slope is at most 1, so unless $W_{hh}$ is large these factors shrink the gradient, and "
+        "the product shrinks geometrically with $k$: the error from far back barely moves the "
+        "weights, so the network learns short-range patterns only (if $W_{hh}$ is large, the "
+        "product can instead explode). A feed-forward network or CNN has one such factor per "
+        "layer, a few; an RNN has one per time step, as many as the sequence is long.",
+    ),
 )
-
-q2 = PredictExercise(
-    "q2",
-    "Predict the shapes of y_rnn and h",
-    [
-        "`y_rnn` keeps an output for every time step (from the top layer only); `h` keeps "
-        "the last step's state of every layer.",
-        "With `batch_first=True` the input is (batch, time, features); `h` is always "
-        "(num_layers, batch, hidden), whatever batch_first says.",
-    ],
-    "`y_rnn` stacks the top layer's hidden state at every step: (batch, time, hidden). `h` is "
-    "the state after the last step, one per layer: (num_layers, batch, hidden).",
-    [
-        ("answer_y_shape", "(batch, time, hidden)"),
-        ("answer_h_shape", "(num_layers, batch, hidden)"),
-    ],
-    _rnn_shapes,
-    _judge_rnn_shapes,
-)
-
-q3 = PredictExercise(
-    "q3",
-    "The batch_first trap",
-    [
-        "Without `batch_first=True`, `nn.RNN` expects (time, batch, features).",
-        "So `(8, 10, 1)` is read as 8 steps of a batch of 10; `h` is (num_layers, batch, hidden).",
-    ],
-    "Without `batch_first`, the first axis is time: the RNN reads the input as 8 steps of a "
-    "batch of 10 sequences, so the batch axis of `h` is 10, not 8. `y_rnn` keeps the "
-    "input's layout either way, which is why the mistake raises no error.",
-    [
-        ("answer_steps_read", "steps the RNN reads"),
-        ("answer_h_time_first", "(num_layers, batch, hidden)"),
-    ],
-    _time_first,
-    _judge_time_first,
-)
-
-q4 = OpenQuestion(
-    "q4",
-    "Why do gradients vanish in an RNN?",
-    [
-        "Backpropagation through time multiplies one factor per step; what happens to a "
-        "product of many numbers smaller than one?",
-        "Each factor holds $W_{hh}$ and the slope of tanh, $1 - h^2$, which is at most 1 "
-        "and much smaller where tanh saturates.",
-    ],
-    "The gradient that reaches step $t - k$ is a product of $k$ Jacobians "
-    "$\\partial h_{s}/\\partial h_{s-1} = \\mathrm{diag}(1 - h_s^2)\\, W_{hh}$. The tanh slope "
-    "is at most 1, so unless $W_{hh}$ is large these factors shrink the gradient, and the "
-    "product shrinks geometrically with $k$: the error from far back barely moves the weights, "
-    "so the network learns short-range patterns only (if $W_{hh}$ is large, the product can "
-    "instead explode). A feed-forward network or CNN has one such factor per layer, a few; "
-    "an RNN has one per time step, as many as the sequence is long.",
-)
-
-EXERCISES = (q1, q2, q3, q4)

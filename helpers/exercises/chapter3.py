@@ -16,17 +16,16 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from helpers.data import make_windows, noisy_sine
-from helpers.exercises.core import (
+from helpers.exercises.checking import (
     ATOL,
     RTOL,
-    CodeExercise,
     Fail,
-    OpenQuestion,
-    PredictExercise,
-    compare,
+    as_number,
+    call_answer,
+    expect_close,
     fmt,
-    run,
 )
+from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
 from helpers.forecast import closed_loop
 from helpers.models import SequenceRegressor
 
@@ -73,7 +72,7 @@ def _check_closed_loop(fn: Callable[..., Any]) -> str:
         hook = model.register_forward_pre_hook(_recorder(calls))
         grad_before = torch.is_grad_enabled()
         try:
-            got = run(fn, case, model, window.clone(), steps)
+            got = call_answer(fn, case, model, window.clone(), steps)
         finally:
             hook.remove()
             grad_after = torch.is_grad_enabled()
@@ -100,7 +99,7 @@ def _check_closed_loop(fn: Callable[..., Any]) -> str:
         if isinstance(got, torch.Tensor) and got.numel() == steps:
             got = got.reshape(steps)
         once = model(window.view(1, n_time, 1)).detach().reshape(()).expand(steps)
-        compare(
+        expect_close(
             "prediction",
             got,
             expected,
@@ -157,7 +156,7 @@ def _check_train_epoch(fn: Callable[..., Any]) -> str:
     modes: list[bool] = []
     hook = model.register_forward_pre_hook(lambda module, inputs: modes.append(module.training))
     try:
-        got = run(
+        got = call_answer(
             fn, case, model, loader, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1)
         )
     finally:
@@ -193,7 +192,8 @@ def _check_train_epoch(fn: Callable[..., Any]) -> str:
     raise Fail(f"{case}: mean loss expected {fmt(expected)}, got {fmt(got)}.")
 
 
-NOISE = 0.3  # the exercise's noise: three times the book's, so the chapter's floor won't do
+NOISE = 0.3  # q2: the exercise's noise, three times the book's, so the chapter's floor won't do
+BOOK_NOISE = inspect.signature(noisy_sine).parameters["noise"].default  # the chapter's 0.1
 
 
 def _noise_floor() -> tuple[float]:
@@ -201,14 +201,11 @@ def _noise_floor() -> tuple[float]:
 
 
 def _judge_noise_floor(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
-    value = answers[0]
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise Fail(f"answer_noise_floor should be a number, got {value!r}.")
+    value = as_number("answer_noise_floor", answers[0])
     (floor,) = truth
-    book_noise = inspect.signature(noisy_sine).parameters["noise"].default
-    if math.isclose(value, book_noise**2, rel_tol=0.05):
+    if math.isclose(value, BOOK_NOISE**2, rel_tol=0.05):
         raise Fail(
-            "that is the chapter's floor, for noise of standard deviation 0.1; "
+            f"that is the chapter's floor, for noise of standard deviation {BOOK_NOISE}; "
             "here the noise is larger."
         )
     if math.isclose(value, math.sqrt(floor), rel_tol=0.05):
@@ -224,69 +221,66 @@ def _judge_noise_floor(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
     )
 
 
-q1 = CodeExercise(
-    "q1",
-    "The closed-loop forecast",
-    [
-        "Keep a list of values that starts as the seed window; in each step predict from "
-        "its last `n_time` entries and append the prediction.",
-        "Switch the model to `model.eval()` and run the loop inside `with torch.no_grad():`. "
-        "The model wants a batch: `.view(1, n_time, 1)`; `.item()` turns its (1, 1) "
-        "output into a float.",
-    ],
-    "After the first `n_time` steps the model reads only its own predictions. "
-    "`torch.no_grad()` stops PyTorch from recording a graph nobody will backpropagate "
-    "through, and `eval()` is the habit that matters once a model has dropout or "
-    "batch normalisation.",
-    closed_loop_by_hand,
-    _check_closed_loop,
+# in the order the notebook asks them: bind_exercises names them q1, q2, ...
+EXERCISES = bind_exercises(
+    globals(),
+    CodeExercise(
+        title="The closed-loop forecast",
+        reference=closed_loop_by_hand,
+        checker=_check_closed_loop,
+        hints=[
+            "Keep a list of values that starts as the seed window; in each step predict from "
+            "its last `n_time` entries and append the prediction.",
+            "Switch the model to `model.eval()` and run the loop inside `with torch.no_grad():`. "
+            "The model wants a batch: `.view(1, n_time, 1)`; `.item()` turns its (1, 1) "
+            "output into a float.",
+        ],
+        explanation="After the first `n_time` steps the model reads only its own predictions. "
+        "`torch.no_grad()` stops PyTorch from recording a graph nobody will backpropagate "
+        "through, and `eval()` is the habit that matters once a model has dropout or "
+        "batch normalisation.",
+    ),
+    PredictExercise(
+        title="The noise floor",
+        answers={"answer_noise_floor": "the variance of the noise"},
+        truth=_noise_floor,
+        judge=_judge_noise_floor,
+        hints=[
+            f"The data is $\\sin(x) + \\varepsilon$ with noise of standard deviation {NOISE}. "
+            "Suppose a model predicted $\\sin(x)$ perfectly: what error would remain?",
+            "The mean of $\\varepsilon^2$ is the variance, the square of the standard deviation.",
+        ],
+        explanation="The noise is unpredictable, so the best one-step MSE is its variance "
+        "$\\sigma^2$, the square of its standard deviation. A training loss far below it means "
+        "the model memorised the noise.",
+    ),
+    CodeExercise(
+        title="One training epoch and its mean loss",
+        reference=train_one_epoch,
+        checker=_check_train_epoch,
+        hints=[
+            "Per batch: forward, loss, `optimizer.zero_grad()`, `loss.backward()`, "
+            "`optimizer.step()`. Start the epoch with `model.train()`.",
+            "Add up `loss.item()` over the batches and divide by `len(loader)`, the number of "
+            "batches, as the lecture's `loss_train /= j + 1` does.",
+        ],
+        explanation="`zero_grad` before `backward`, because gradients add up otherwise; "
+        "`.item()` turns the loss into a float so the log does not keep every batch's graph "
+        "alive.",
+    ),
+    OpenQuestion(
+        title="Why does the closed-loop forecast drift?",
+        hints=[
+            "During training, what does the model see as input: true values or its own "
+            "predictions? And after the first 10 closed-loop steps?",
+            "Think of an error made at one step: where does it go next?",
+        ],
+        explanation="The model was trained on true windows only (teacher forcing), so each "
+        "one-step prediction is good when its input is real data. In the closed loop its input "
+        "becomes its own predictions: each error is fed back as input, the next prediction "
+        "starts from a slightly wrong window it never saw in training, and small errors "
+        "compound step after step, typically as a growing phase or amplitude shift. The "
+        "one-step error stays near the noise floor while the closed-loop error grows with the "
+        "horizon.",
+    ),
 )
-
-q2 = PredictExercise(
-    "q2",
-    "The noise floor",
-    [
-        "The data is $\\sin(x) + \\varepsilon$ with noise of standard deviation 0.3. "
-        "Suppose a model predicted $\\sin(x)$ perfectly: what error would remain?",
-        "The mean of $\\varepsilon^2$ is the variance, the square of the standard deviation.",
-    ],
-    "The noise is unpredictable, so the best one-step MSE is its variance $\\sigma^2$, the "
-    "square of its standard deviation. A training loss far below it means the model "
-    "memorised the noise.",
-    [("answer_noise_floor", "the variance of the noise")],
-    _noise_floor,
-    _judge_noise_floor,
-)
-
-q3 = CodeExercise(
-    "q3",
-    "One training epoch and its mean loss",
-    [
-        "Per batch: forward, loss, `optimizer.zero_grad()`, `loss.backward()`, "
-        "`optimizer.step()`. Start the epoch with `model.train()`.",
-        "Add up `loss.item()` over the batches and divide by `len(loader)`, the number of "
-        "batches, as the lecture's `loss_train /= j + 1` does.",
-    ],
-    "`zero_grad` before `backward`, because gradients add up otherwise; `.item()` "
-    "turns the loss into a float so the log does not keep every batch's graph alive.",
-    train_one_epoch,
-    _check_train_epoch,
-)
-
-q4 = OpenQuestion(
-    "q4",
-    "Why does the closed-loop forecast drift?",
-    [
-        "During training, what does the model see as input: true values or its own "
-        "predictions? And after the first 10 closed-loop steps?",
-        "Think of an error made at one step: where does it go next?",
-    ],
-    "The model was trained on true windows only (teacher forcing), so each one-step "
-    "prediction is good when its input is real data. In the closed loop its input becomes "
-    "its own predictions: each error is fed back as input, the next prediction starts from "
-    "a slightly wrong window it never saw in training, and small errors compound step after "
-    "step, typically as a growing phase or amplitude shift. The one-step error stays near "
-    "the noise floor while the closed-loop error grows with the horizon.",
-)
-
-EXERCISES = (q1, q2, q3, q4)

@@ -11,17 +11,11 @@ from typing import Any
 import torch
 from torch import nn
 
-from helpers.exercises.core import (
-    CodeExercise,
-    Fail,
-    OpenQuestion,
-    PredictExercise,
-    as_shape,
-    compare,
-    run,
-    seeded,
-)
+from helpers.exercises.checking import Fail, as_shape, call_answer, expect_close, seeded
+from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
 from helpers.scratch import GATE_NAMES
+
+INPUT_SIZE, HIDDEN_SIZE = 28, 256  # q2 and q3: the LSTM whose packed weights are read
 
 
 def lstm_step_by_hand(x, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):
@@ -83,16 +77,17 @@ def _check_lstm_step(fn: Callable[..., Any]) -> str:
             expected_h, expected_c = cell(x, (h_prev, c_prev))
         variants = _lstm_variants(x @ w_ih.T + b_ih + h_prev @ w_hh.T + b_hh, c_prev)
         case = f"case {k}/3 (batch {batch}, input_size {n_in}, hidden {hidden})"
-        got = run(fn, case, *(a.clone() for a in (x, h_prev, c_prev, w_ih, w_hh, b_ih, b_hh)))
+        args = (x, h_prev, c_prev, w_ih, w_hh, b_ih, b_hh)
+        got = call_answer(fn, case, *(a.clone() for a in args))
         if not (isinstance(got, tuple) and len(got) == 2):
             raise Fail(f"{case}: return the pair (h, c), got {type(got).__name__}.")
-        compare("c", got[1], expected_c, case, [(v[1], m) for m, v in variants.items()])
-        compare("h", got[0], expected_h, case, [(v[0], m) for m, v in variants.items()])
+        expect_close("c", got[1], expected_c, case, [(v[1], m) for m, v in variants.items()])
+        expect_close("h", got[0], expected_h, case, [(v[0], m) for m, v in variants.items()])
     return "your gates reproduce PyTorch's nn.LSTMCell on all 3 cases."
 
 
 def _lstm_weight_shapes() -> tuple[tuple[int, ...], tuple[int, ...]]:
-    lstm = nn.LSTM(input_size=28, hidden_size=256, batch_first=True)
+    lstm = nn.LSTM(input_size=INPUT_SIZE, hidden_size=HIDDEN_SIZE, batch_first=True)
     return tuple(lstm.weight_ih_l0.shape), tuple(lstm.weight_hh_l0.shape)
 
 
@@ -115,13 +110,13 @@ def _judge_weight_shapes(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> st
         columns = "input value" if name == "answer_ih_shape" else "value of h_prev"
         raise Fail(f"{name} {shape}: one row per gate unit, one column per {columns}.")
     return (
-        f"weight_ih_l0 {truth[0]} and weight_hh_l0 {truth[1]}: four gate blocks of 256 "
-        "rows stacked, times 28 inputs or 256 hidden values."
+        f"weight_ih_l0 {truth[0]} and weight_hh_l0 {truth[1]}: four gate blocks of "
+        f"{HIDDEN_SIZE} rows stacked, times {INPUT_SIZE} inputs or {HIDDEN_SIZE} hidden values."
     )
 
 
 def _forget_rows() -> tuple[tuple[int, int]]:
-    hidden = nn.LSTM(input_size=28, hidden_size=256).hidden_size
+    hidden = nn.LSTM(input_size=INPUT_SIZE, hidden_size=HIDDEN_SIZE).hidden_size
     k = GATE_NAMES.index("forget")  # PyTorch packs i, f, g, o
     return ((k * hidden, (k + 1) * hidden),)
 
@@ -154,73 +149,70 @@ def _judge_forget_rows(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
     )
 
 
-q1 = CodeExercise(
-    "q1",
-    "The gates and the cell update",
-    [
-        "Three gates squash with a sigmoid (values between 0 and 1, how much to let "
-        "through); the candidate `g` squashes with tanh (values between -1 and 1).",
-        "The new memory keeps part of the old one and writes part of the candidate: "
-        "`c = f * c_prev + i * g`. The output shows part of the squashed memory: "
-        "`h = o * tanh(c)`.",
-    ],
-    "Gates are sigmoids because they are dials from 0 (block) to 1 (pass); the candidate "
-    "is a tanh because it is content, positive or negative. The cell update is a sum, "
-    "which is what lets the memory, and its gradient, pass many steps unchanged when "
-    "`f` is near 1.",
-    lstm_step_by_hand,
-    _check_lstm_step,
+# in the order the notebook asks them: bind_exercises names them q1, q2, ...
+EXERCISES = bind_exercises(
+    globals(),
+    CodeExercise(
+        title="The gates and the cell update",
+        reference=lstm_step_by_hand,
+        checker=_check_lstm_step,
+        hints=[
+            "Three gates squash with a sigmoid (values between 0 and 1, how much to let "
+            "through); the candidate `g` squashes with tanh (values between -1 and 1).",
+            "The new memory keeps part of the old one and writes part of the candidate: "
+            "`c = f * c_prev + i * g`. The output shows part of the squashed memory: "
+            "`h = o * tanh(c)`.",
+        ],
+        explanation="Gates are sigmoids because they are dials from 0 (block) to 1 (pass); the "
+        "candidate is a tanh because it is content, positive or negative. The cell update is a "
+        "sum, which is what lets the memory, and its gradient, pass many steps unchanged when "
+        "`f` is near 1.",
+    ),
+    PredictExercise(
+        title="Predict the packed weight shapes",
+        answers={
+            "answer_ih_shape": "(4 * hidden_size, input_size)",
+            "answer_hh_shape": "(4 * hidden_size, hidden_size)",
+        },
+        truth=_lstm_weight_shapes,
+        judge=_judge_weight_shapes,
+        hints=[
+            "Each of the four blocks (i, f, g, o) has its own weight matrix, with one row per "
+            "hidden unit; PyTorch stacks them in one tensor.",
+            f"`weight_ih_l0` maps the input ({INPUT_SIZE} values) and `weight_hh_l0` the "
+            f"previous hidden state ({HIDDEN_SIZE} values); PyTorch stores weights as "
+            "(out_features, in_features).",
+        ],
+        explanation=f"Four blocks of `hidden_size` rows: `(4 * {HIDDEN_SIZE}, {INPUT_SIZE})` "
+        f"for the input weights and `(4 * {HIDDEN_SIZE}, {HIDDEN_SIZE})` for the recurrent ones.",
+    ),
+    PredictExercise(
+        title="Which rows hold the forget gate?",
+        answers={"answer_forget_rows": "(start, stop) rows of weight_ih_l0"},
+        truth=_forget_rows,
+        judge=_judge_forget_rows,
+        hints=[
+            "PyTorch's documentation lists the blocks of `weight_ih_l0` as "
+            "`W_ii | W_if | W_ig | W_io`.",
+            "Block k occupies rows `k * hidden_size` to `(k + 1) * hidden_size`.",
+        ],
+        explanation="The forget gate is the second block, rows `hidden_size` to "
+        "`2 * hidden_size`. Many textbooks list the gates as f, i, o; PyTorch packs i, f, g, o.",
+    ),
+    OpenQuestion(
+        title="Why does the LSTM remember longer than the RNN?",
+        hints=[
+            "Compare how the state moves one step: the RNN multiplies by $W_{hh}$ and squashes "
+            "with tanh; what does the LSTM do to $c$?",
+            "What is $\\partial c_t / \\partial c_{t-1}$? What if $f \\approx 1$ and "
+            "$i \\approx 0$?",
+        ],
+        explanation="The cell state moves by $c_t = f \\odot c_{t-1} + i \\odot g$: no weight "
+        "matrix and no squashing on the direct path from $c_{t-1}$ to $c_t$, so along it "
+        "$\\partial c_t/\\partial c_{t-1} = f$ (element-wise; the gates add indirect paths "
+        "through $h_{t-1}$). With $f \\approx 1$ and $i \\approx 0$ the memory, and the "
+        "gradient flowing back through it, pass a step almost unchanged, and the network learns "
+        "when to open these gates. In the RNN every step multiplies by $W_{hh}$ and a tanh "
+        "slope, so the gradient shrinks (or blows up) geometrically with the distance.",
+    ),
 )
-
-q2 = PredictExercise(
-    "q2",
-    "Predict the packed weight shapes",
-    [
-        "Each of the four blocks (i, f, g, o) has its own weight matrix, with one row per "
-        "hidden unit; PyTorch stacks them in one tensor.",
-        "`weight_ih_l0` maps the input (28 values) and `weight_hh_l0` the previous hidden "
-        "state (256 values); PyTorch stores weights as (out_features, in_features).",
-    ],
-    "Four blocks of `hidden_size` rows: `(4 * 256, 28)` for the input weights and "
-    "`(4 * 256, 256)` for the recurrent ones.",
-    [
-        ("answer_ih_shape", "(4 * hidden_size, input_size)"),
-        ("answer_hh_shape", "(4 * hidden_size, hidden_size)"),
-    ],
-    _lstm_weight_shapes,
-    _judge_weight_shapes,
-)
-
-q3 = PredictExercise(
-    "q3",
-    "Which rows hold the forget gate?",
-    [
-        "PyTorch's documentation lists the blocks of `weight_ih_l0` as "
-        "`W_ii | W_if | W_ig | W_io`.",
-        "Block k occupies rows `k * hidden_size` to `(k + 1) * hidden_size`.",
-    ],
-    "The forget gate is the second block, rows `hidden_size` to `2 * hidden_size`. "
-    "Many textbooks list the gates as f, i, o; PyTorch packs i, f, g, o.",
-    [("answer_forget_rows", "(start, stop) rows of weight_ih_l0")],
-    _forget_rows,
-    _judge_forget_rows,
-)
-
-q4 = OpenQuestion(
-    "q4",
-    "Why does the LSTM remember longer than the RNN?",
-    [
-        "Compare how the state moves one step: the RNN multiplies by $W_{hh}$ and squashes "
-        "with tanh; what does the LSTM do to $c$?",
-        "What is $\\partial c_t / \\partial c_{t-1}$? What if $f \\approx 1$ and $i \\approx 0$?",
-    ],
-    "The cell state moves by $c_t = f \\odot c_{t-1} + i \\odot g$: no weight matrix and no "
-    "squashing on the direct path from $c_{t-1}$ to $c_t$, so along it "
-    "$\\partial c_t/\\partial c_{t-1} = f$ (element-wise; the gates add indirect paths "
-    "through $h_{t-1}$). With $f \\approx 1$ and $i \\approx 0$ the memory, and the gradient "
-    "flowing back through it, pass a step almost unchanged, and the network learns when to "
-    "open these gates. In the RNN every step multiplies by $W_{hh}$ and a tanh slope, so "
-    "the gradient shrinks (or blows up) geometrically with the distance.",
-)
-
-EXERCISES = (q1, q2, q3, q4)

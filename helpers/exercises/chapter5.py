@@ -11,16 +11,10 @@ from typing import Any
 import torch
 from torch import nn
 
-from helpers.exercises.core import (
-    CodeExercise,
-    Fail,
-    OpenQuestion,
-    PredictExercise,
-    as_int,
-    compare,
-    run,
-    seeded,
-)
+from helpers.exercises.checking import Fail, as_int, call_answer, expect_close, seeded
+from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
+
+INPUT_SIZE, HIDDEN_SIZE = 2, 16  # q2: the layers whose parameters are counted
 
 
 class LSTMNet(nn.Module):
@@ -51,7 +45,7 @@ def _check_lstm_net(cls: Callable[..., Any]) -> str:
     ):
         case = f"case {k}/2 (LSTMNet({n_in}, {hidden}, {n_out}), input ({batch}, {n_time}, {n_in}))"
         torch.manual_seed(k)
-        net = run(cls, case, n_in, hidden, n_out)
+        net = call_answer(cls, case, n_in, hidden, n_out)
         lstms = [m for m in net.modules() if isinstance(m, nn.LSTM)]
         linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
         if len(lstms) != 1 or len(linears) != 1:
@@ -76,11 +70,11 @@ def _check_lstm_net(cls: Callable[..., Any]) -> str:
             expected = fc(y_lstm[:, -1, :])
             first = fc(y_lstm[:, 0, :])
             try:
-                got = run(net, case, x)
+                got = call_answer(net, case, x)
             except Fail as fail:  # the classic slip: treating the LSTM's state as one tensor
                 tip = " nn.LSTM returns y and the pair (h, c)." if "tuple" in str(fail) else ""
                 raise Fail(f"{fail}{tip}") from None
-        compare(
+        expect_close(
             "output",
             got,
             expected,
@@ -94,7 +88,8 @@ def _param_counts() -> tuple[int, int]:
     def count(module: nn.Module) -> int:
         return sum(p.numel() for p in module.parameters())
 
-    return count(nn.LSTM(2, 16, batch_first=True)), count(nn.RNN(2, 16, batch_first=True))
+    lstm = nn.LSTM(INPUT_SIZE, HIDDEN_SIZE, batch_first=True)
+    return count(lstm), count(nn.RNN(INPUT_SIZE, HIDDEN_SIZE, batch_first=True))
 
 
 def _judge_param_counts(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
@@ -103,18 +98,17 @@ def _judge_param_counts(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str
         as_int("answer_rnn_params", answers[1]),
     )
     true_lstm, true_rnn = truth
-    hidden = 16
     if (n_lstm, n_rnn) == (true_rnn, true_lstm):
         raise Fail("you swapped them: which layer has four blocks of weights?")
     if n_rnn != true_rnn:
-        if n_rnn == true_rnn - hidden:
+        if n_rnn == true_rnn - HIDDEN_SIZE:
             raise Fail(
                 "answer_rnn_params is one bias vector short: PyTorch keeps two biases, "
                 "b_ih and b_hh."
             )
         raise Fail(f"answer_rnn_params {n_rnn}: add up W_ih, W_hh and the two biases.")
     if n_lstm != true_lstm:
-        if n_lstm == true_lstm - 4 * hidden:
+        if n_lstm == true_lstm - 4 * HIDDEN_SIZE:
             raise Fail(
                 "answer_lstm_params is short of one set of biases: each gate has b_ih and b_hh."
             )
@@ -128,54 +122,56 @@ def _judge_param_counts(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str
     )
 
 
-q1 = CodeExercise(
-    "q1",
-    "Swap the cell: an LSTM network",
-    [
-        "Copy the RNN network of chapter 1 and replace `nn.RNN` with `nn.LSTM`; keep "
-        "`batch_first=True` and the `Linear` layer on the last step.",
-        "`nn.LSTM` returns `y, (h, c)`: its state is a pair. Unpack it as "
-        "`y_rnn, (h, c) = self.rnn(x, None)` and feed `y_rnn[:, -1, :]` to `self.fc`.",
-    ],
-    "Only the layer and the unpacking change: the LSTM's second return value is the pair "
-    '`(h, c)`, hidden state and cell state. `helpers.models.SequenceRegressor(cell="lstm")` '
-    "is the same network.",
-    LSTMNet,
-    _check_lstm_net,
+# in the order the notebook asks them: bind_exercises names them q1, q2, ...
+EXERCISES = bind_exercises(
+    globals(),
+    CodeExercise(
+        title="Swap the cell: an LSTM network",
+        reference=LSTMNet,
+        checker=_check_lstm_net,
+        hints=[
+            "Copy the RNN network of chapter 1 and replace `nn.RNN` with `nn.LSTM`; keep "
+            "`batch_first=True` and the `Linear` layer on the last step.",
+            "`nn.LSTM` returns `y, (h, c)`: its state is a pair. Unpack it as "
+            "`y_rnn, (h, c) = self.rnn(x, None)` and feed `y_rnn[:, -1, :]` to `self.fc`.",
+        ],
+        explanation="Only the layer and the unpacking change: the LSTM's second return value "
+        "is the pair `(h, c)`, hidden state and cell state. "
+        '`helpers.models.SequenceRegressor(cell="lstm")` is the same network.',
+    ),
+    PredictExercise(
+        title="Count the parameters",
+        answers={
+            "answer_lstm_params": f"nn.LSTM({INPUT_SIZE}, {HIDDEN_SIZE})",
+            "answer_rnn_params": f"nn.RNN({INPUT_SIZE}, {HIDDEN_SIZE})",
+        },
+        truth=_param_counts,
+        judge=_judge_param_counts,
+        hints=[
+            f"An `nn.RNN({INPUT_SIZE}, {HIDDEN_SIZE})` layer has `W_ih` ({HIDDEN_SIZE}, "
+            f"{INPUT_SIZE}), `W_hh` ({HIDDEN_SIZE}, {HIDDEN_SIZE}) and two bias vectors of "
+            f"{HIDDEN_SIZE} (b_ih and b_hh).",
+            "An LSTM layer has four such blocks, one per gate and the candidate: i, f, g, o.",
+        ],
+        explanation=f"RNN: ${HIDDEN_SIZE} \\cdot {INPUT_SIZE} + {HIDDEN_SIZE} \\cdot "
+        f"{HIDDEN_SIZE} + {HIDDEN_SIZE} + {HIDDEN_SIZE}$. LSTM: four times that. "
+        "`sum(p.numel() for p in layer.parameters())` counts them.",
+    ),
+    OpenQuestion(
+        title="Read the comparison table",
+        hints=[
+            "Look at the spread across seeds before the difference between the means: is the "
+            "gap between RNN and LSTM larger than how much one model varies from seed to seed?",
+            "Weigh the gain against the cost: time per epoch, epochs needed, and how long the "
+            "dependencies in this data are (a window is 10 points).",
+        ],
+        explanation="Compare the difference between the two models' mean closed-loop errors "
+        "with the spread of each over seeds: if the gap is smaller than the spread, this "
+        "experiment cannot rank them, and a single seed could have shown either one winning. "
+        "Then weigh the cost: the LSTM does about four times the work per step, and may need "
+        "more epochs. Its advantage, memory over long spans, matters little when a 10-point "
+        "window of a smooth sine holds almost everything needed for the next point; it pays "
+        "off on longer dependencies. A fair verdict names the metric, the spread and the cost, "
+        "not only which mean is lower.",
+    ),
 )
-
-q2 = PredictExercise(
-    "q2",
-    "Count the parameters",
-    [
-        "An `nn.RNN(2, 16)` layer has `W_ih` (16, 2), `W_hh` (16, 16) and two bias vectors "
-        "of 16 (b_ih and b_hh).",
-        "An LSTM layer has four such blocks, one per gate and the candidate: i, f, g, o.",
-    ],
-    "RNN: $16 \\cdot 2 + 16 \\cdot 16 + 16 + 16$. LSTM: four times that. "
-    "`sum(p.numel() for p in layer.parameters())` counts them.",
-    [("answer_lstm_params", "nn.LSTM(2, 16)"), ("answer_rnn_params", "nn.RNN(2, 16)")],
-    _param_counts,
-    _judge_param_counts,
-)
-
-q3 = OpenQuestion(
-    "q3",
-    "Read the comparison table",
-    [
-        "Look at the spread across seeds before the difference between the means: is the "
-        "gap between RNN and LSTM larger than how much one model varies from seed to seed?",
-        "Weigh the gain against the cost: time per epoch, epochs needed, and how long the "
-        "dependencies in this data are (a window is 10 points).",
-    ],
-    "Compare the difference between the two models' mean closed-loop errors with the "
-    "spread of each over seeds: if the gap is smaller than the spread, this experiment "
-    "cannot rank them, and a single seed could have shown either one winning. Then weigh "
-    "the cost: the LSTM does about four times the work per step, and may need more epochs. "
-    "Its advantage, memory over long spans, matters little when a 10-point window of a "
-    "smooth sine holds almost everything needed for the next point; it pays off on longer "
-    "dependencies. A fair verdict names the metric, the spread and the cost, not only "
-    "which mean is lower.",
-)
-
-EXERCISES = (q1, q2, q3)

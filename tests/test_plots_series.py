@@ -1,10 +1,7 @@
-"""helpers.plots: the book's figures (chapters 2 and 3). Rendered with Agg (see conftest)."""
+"""helpers.plots.series: the data, its windows, forecasts, loss curves and frames (chapters 2-3)."""
 
 from __future__ import annotations
 
-import struct
-
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pytest
 import torch
@@ -16,60 +13,6 @@ from helpers.models import SequenceRegressor
 from helpers.training import History, Snapshot, train
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    """Width and height from a PNG's IHDR chunk."""
-    return struct.unpack(">II", data[16:24])
-
-
-def test_backend_is_agg():
-    assert mpl.get_backend().lower() == "agg"
-
-
-def test_use_book_style_sets_the_defaults():
-    with mpl.rc_context():
-        plots.use_book_style()
-        assert tuple(mpl.rcParams["figure.figsize"]) == (7.0, 3.2)
-        assert mpl.rcParams["figure.dpi"] == 100
-        assert mpl.rcParams["axes.spines.top"] is False
-        assert mpl.rcParams["axes.grid"] is True
-
-
-def test_colors_cover_every_role():
-    roles = {"data", "clean", "predicted", "window", "answer", "rnn", "lstm"}
-    assert roles <= set(plots.COLORS)
-    assert all(c.startswith("#") and len(c) == 7 for c in plots.COLORS.values())
-
-
-def test_figure_png_returns_png_bytes_and_closes_the_figure():
-    fig, ax = plt.subplots(figsize=(4, 2))
-    ax.plot([0, 1], [0, 1])
-    data = plots.figure_png(fig, dpi=50)
-    assert isinstance(data, bytes)
-    assert data.startswith(PNG_MAGIC)
-    assert not plt.fignum_exists(fig.number)
-    assert fig.number not in plt.get_fignums()
-
-
-def test_figure_png_dpi_scales_the_image():
-    def render(dpi: int) -> tuple[int, int]:
-        fig, ax = plt.subplots(figsize=(4, 2))
-        ax.plot([0, 1], [0, 1])
-        return png_size(plots.figure_png(fig, dpi=dpi))
-
-    (w1, h1), (w2, h2) = render(40), render(80)
-    assert w2 == pytest.approx(2 * w1, rel=0.05)
-    assert h2 == pytest.approx(2 * h1, rel=0.05)
-
-
-# ---------------------------------------------------------------- plot_series / plot_windows
 
 
 def test_plot_series(sine):
@@ -96,6 +39,15 @@ def test_plot_windows_draws_one_panel_per_sample(sine):
     assert fig.axes[2].get_title(loc="left") == "sample 3: t = 2..6 → t = 7"
 
 
+@pytest.mark.parametrize("n_time", [3, 10])
+def test_plot_windows_legend_counts_the_steps_of_the_window(sine, n_time):
+    fig = plots.plot_windows(sine[1], n_time, samples=(0,))
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == [f"input ({n_time} steps)", "answer"]
+    window = fig.axes[0].lines[1]
+    assert len(window.get_xdata()) == n_time
+
+
 def test_plot_windows_single_and_last_sample(sine):
     _, y = sine
     fig = plots.plot_windows(y, 5, samples=(24,))  # 30 points, n_time 5: samples 0..24
@@ -109,9 +61,6 @@ def test_plot_windows_single_and_last_sample(sine):
 def test_plot_windows_bad_sample(sine, samples, match):
     with pytest.raises(ValueError, match=match):
         plots.plot_windows(sine[1], 5, samples=samples)
-
-
-# ---------------------------------------------------------------- plot_prediction / plot_loss
 
 
 def test_plot_prediction(sine):
@@ -135,7 +84,7 @@ def test_plot_prediction_rejects_non_finite_forecasts(sine, bad):
     _, y = sine
     predicted = y.clone()
     predicted[7] = bad
-    with pytest.raises(ValueError, match=r"predicted holds NaN or inf.*smaller learning rate"):
+    with pytest.raises(ValueError, match=r"predicted holds 1 NaN or inf.*smaller learning rate"):
         plots.plot_prediction(y, predicted, 5)
 
 
@@ -157,20 +106,17 @@ def test_plot_loss_bad_noise_floor(floor):
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda: plots.plot_loss([0.5, float("nan")]), r"record_loss_train holds NaN or inf"),
+        (lambda: plots.plot_loss([0.5, float("nan")]), r"record_loss_train holds 1 NaN or inf"),
         (lambda: plots.plot_loss([]), r"record_loss_train is empty"),
-        (lambda: plots.plot_series([0.0, 1.0], [0.0, float("nan")]), r"y holds NaN or inf"),
-        (lambda: plots.plot_series([float("inf"), 1.0], [0.0, 1.0]), r"x holds NaN or inf"),
-        (lambda: plots.plot_windows([0.0, float("nan"), 1.0], 1, (0,)), r"series holds NaN"),
-        (lambda: plots.plot_prediction([float("nan"), 1.0], [0.0, 1.0], 1), r"series holds NaN"),
+        (lambda: plots.plot_series([0.0, 1.0], [0.0, float("nan")]), r"y holds 1 NaN or inf"),
+        (lambda: plots.plot_series([float("inf"), 1.0], [0.0, 1.0]), r"x holds 1 NaN or inf"),
+        (lambda: plots.plot_windows([0.0, float("nan"), 1.0], 1, (0,)), r"series holds 1 NaN"),
+        (lambda: plots.plot_prediction([float("nan"), 1.0], [0.0, 1.0], 1), r"series holds 1 NaN"),
     ],
 )
 def test_non_finite_or_empty_input_is_refused(call, match):
     with pytest.raises(ValueError, match=match):
         call()
-
-
-# ---------------------------------------------------------------- prediction_frames
 
 
 def test_prediction_frames_one_png_per_snapshot(windows, sine):
@@ -193,32 +139,8 @@ def test_prediction_frames_without_snapshots():
 
 def test_prediction_frames_refuses_a_diverged_snapshot():
     history = History([0.1], {0: Snapshot(0, 0.1, torch.tensor([0.0, float("nan")]))})
-    with pytest.raises(ValueError, match=r"predicted holds NaN"):
+    with pytest.raises(ValueError, match=r"predicted holds 1 NaN"):
         plots.prediction_frames(history, torch.zeros(2), 1)
-
-
-# ---------------------------------------------------------------- chapter 1 and chapter 3 extras
-
-
-def test_plot_gradient_norms_draws_one_point_per_length_on_a_log_scale():
-    ax = plots.plot_gradient_norms([1, 10, 100], [1.0, 1e-3, 1e-9])
-    assert isinstance(ax, Axes)
-    assert ax.get_yscale() == "log"
-    x, y = ax.lines[0].get_data()
-    assert list(x) == [1, 10, 100] and list(y) == pytest.approx([1.0, 1e-3, 1e-9])
-
-
-@pytest.mark.parametrize(
-    ("lengths", "norms", "match"),
-    [
-        ([1, 2, 3], [1.0, 0.5], "lengths has 3 values but norms has 2"),
-        ([1, 2], [1.0, 0.0], "norms must be positive"),
-        ([1, 2], [1.0, float("nan")], "norms holds NaN or inf"),
-    ],
-)
-def test_plot_gradient_norms_refuses_bad_input(lengths, norms, match):
-    with pytest.raises(ValueError, match=match):
-        plots.plot_gradient_norms(lengths, norms)
 
 
 def test_plot_forecast_modes_draws_forecasts_and_their_errors():
@@ -239,6 +161,13 @@ def test_plot_forecast_modes_without_clean_scores_against_the_series():
     errors = {line.get_label(): line.get_ydata() for line in fig.axes[1].lines}
     assert errors["one step ahead"] == pytest.approx([1.0] * 8)
     assert errors["closed loop"] == pytest.approx([0.0] * 8)
+
+
+def test_plot_forecast_modes_keeps_the_data_scale_for_a_runaway_forecast():
+    series = torch.sin(torch.linspace(0, 6, 30))
+    fig = plots.plot_forecast_modes(series, series[5:], torch.full((25,), 1e6), 5)
+    low, high = fig.axes[0].get_ylim()
+    assert -2 < low < -1 and 1 < high < 2  # the data's range and half of it again, each side
 
 
 def test_plot_forecast_modes_names_a_forecast_of_the_wrong_length():

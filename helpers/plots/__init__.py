@@ -1,0 +1,43 @@
+"""Figures for the chapters, one module per topic; every name is re-exported here.
+
+- ``style``: colours by role, ``use_book_style``, ``figure_png`` (every chapter).
+- ``series``: the data, its windows, forecasts, loss curves, the epoch stepper's frames
+  (chapters 2 and 3).
+- ``gradients``: how far back a gradient reaches (chapters 1 and 4).
+- ``gates``: the LSTM's gates and its memory line (chapter 4).
+- ``comparison``: results across seeds (chapter 5).
+
+A chapter calls ``plots.plot_loss(...)``; a new figure goes into the module of its topic (or a
+new one) and its name into ``__all__`` below, which ``tests/test_plots_style.py`` checks.
+"""
+
+from helpers.plots.comparison import plot_seed_comparison
+from helpers.plots.gates import forget_gate_frames, plot_cell_memory, plot_gate_heatmaps
+from helpers.plots.gradients import plot_gradient_norms, plot_gradient_reach
+from helpers.plots.series import (
+    plot_forecast_modes,
+    plot_loss,
+    plot_prediction,
+    plot_series,
+    plot_windows,
+    prediction_frames,
+)
+from helpers.plots.style import COLORS, figure_png, use_book_style
+
+__all__ = [
+    "COLORS",
+    "figure_png",
+    "forget_gate_frames",
+    "plot_cell_memory",
+    "plot_forecast_modes",
+    "plot_gate_heatmaps",
+    "plot_gradient_norms",
+    "plot_gradient_reach",
+    "plot_loss",
+    "plot_prediction",
+    "plot_seed_comparison",
+    "plot_series",
+    "plot_windows",
+    "prediction_frames",
+    "use_book_style",
+]

@@ -1,0 +1,69 @@
+"""helpers.plots.style and the package: the book's look, PNG frames, the re-exported names."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import pkgutil
+import struct
+import subprocess
+import sys
+
+import matplotlib.pyplot as plt
+import pytest
+
+from helpers import plots
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    return struct.unpack(">II", data[16:24])
+
+
+def test_figure_png_returns_png_bytes_and_closes_the_figure():
+    fig, ax = plt.subplots(figsize=(4, 2))
+    ax.plot([0, 1], [0, 1])
+    data = plots.figure_png(fig, dpi=50)
+    assert isinstance(data, bytes)
+    assert data.startswith(PNG_MAGIC)
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_figure_png_dpi_scales_the_image():
+    def render(dpi: int) -> tuple[int, int]:
+        fig, ax = plt.subplots(figsize=(4, 2))
+        ax.plot([0, 1], [0, 1])
+        return png_size(plots.figure_png(fig, dpi=dpi))
+
+    (w1, h1), (w2, h2) = render(40), render(80)
+    assert w2 == pytest.approx(2 * w1, rel=0.05)
+    assert h2 == pytest.approx(2 * h1, rel=0.05)
+
+
+def test_importing_the_plots_changes_no_setting_and_use_book_style_does():
+    """No work at import time: the look changes only when a notebook asks for it."""
+    code = (
+        "import matplotlib as mpl; before = dict(mpl.rcParams); import helpers.plots as p; "
+        "assert dict(mpl.rcParams) == before, 'import changed rcParams'; "
+        "import matplotlib.pyplot as plt; p.use_book_style(); fig, ax = plt.subplots(); "
+        "print(ax.spines['top'].get_visible(), any(g.get_visible() for g in ax.get_xgridlines()))"
+    )
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]  # new figures: no top spine, a grid
+
+
+def test_the_package_re_exports_every_figure_of_its_modules():
+    """A figure added to a topic module but not to helpers.plots fails here."""
+    topics = [
+        importlib.import_module(f"helpers.plots.{m.name}")
+        for m in pkgutil.iter_modules(plots.__path__)
+    ]
+    exported = {name: getattr(m, name) for m in topics for name in m.__all__}
+    figures = {name for name, obj in exported.items() if inspect.isfunction(obj)}
+    assert figures | {"COLORS"} == set(plots.__all__)
+    assert all(getattr(plots, name) is exported[name] for name in plots.__all__)
