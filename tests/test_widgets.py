@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pytest
 
-from helpers.widgets import epoch_stepper, image_stepper
+from helpers.widgets import epoch_stepper, image_stepper, live_sampler
 
 # tiny stand-ins: the widgets only carry bytes, they never decode them
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -106,8 +106,8 @@ def test_epoch_stepper_interval():
     ("frames", "error", "match"),
     [
         ({}, ValueError, r"frames is empty.*at least one frame"),
-        ([frame(0)], TypeError, r"frames must be a dict of label -> PNG bytes, got list"),
-        ({"a": "not bytes"}, TypeError, r"frame 'a' must be PNG bytes .*got str"),
+        ([frame(0)], TypeError, r"frames must be a dict of label -> PNG bytes or text, got list"),
+        ({"a": ["text"]}, TypeError, r"frame 'a' must be PNG bytes .*or text \(str\), got list"),
         ({"a": frame(0), "b": None}, TypeError, r"frame 'b' must be PNG bytes .*got NoneType"),
     ],
 )
@@ -130,3 +130,60 @@ def test_image_stepper_bad_frames(frames, error, match):
 def test_epoch_stepper_bad_frames(frames, error, match):
     with pytest.raises(error, match=match):
         epoch_stepper(frames)
+
+
+# ---------------------------------------------------------------- text frames (chapter 7)
+
+
+def test_text_frames_are_preformatted_and_escaped():
+    box = image_stepper({"0": "noise <b>", "400": "the time traveller"}, description="update")
+    play, slider, stack = parts(box)
+    assert all(isinstance(page, widgets.HTML) for page in stack.children)
+    assert stack.children[0].value == '<pre class="book-stepper-text">noise &lt;b&gt;</pre>'
+    assert links_between(slider, stack) == [("index", "selected_index")]
+
+
+def test_pictures_and_text_can_share_a_stepper():
+    _, _, stack = parts(epoch_stepper({0: frame(0), 1: "words"}))
+    assert [type(page) for page in stack.children] == [widgets.Image, widgets.HTML]
+
+
+def test_a_caption_goes_above_the_stepper():
+    box = image_stepper({"a": "x", "b": "y"}, caption="What the model <writes>.")
+    text, controls, _ = box.children
+    assert text.value == '<p class="book-stepper-caption">What the model &lt;writes&gt;.</p>'
+    assert isinstance(controls, widgets.HBox)
+    assert len(image_stepper({"a": "x"}).children) == 2  # no caption, no line for it
+
+
+# ---------------------------------------------------------------- the live sampler (chapter 7)
+
+
+def test_live_sampler_shows_what_generate_writes_and_follows_its_controls():
+    calls = []
+
+    def generate(prompt, temperature, length):
+        calls.append((prompt, temperature, length))
+        return "x" * length
+
+    box = live_sampler(generate, prompt="the <time> ", temperature=0.5, length=40)
+    prompt, heat, size, out = box.children
+    assert calls == [("the <time> ", 0.5, 40)]  # filled once when built
+    assert "the &lt;time&gt; " + "x" * 40 in out.value  # escaped: the prompt, then the text
+    heat.value = 1.0
+    size.value = 60
+    prompt.value = "a"
+    assert calls[1:] == [("the <time> ", 1.0, 40), ("the <time> ", 1.0, 60), ("a", 1.0, 60)]
+
+
+def test_live_sampler_shows_a_bad_prompt_s_error_instead_of_raising():
+    def generate(prompt, temperature, length):
+        raise ValueError("prompt '?!' has no letter a-z")
+
+    out = live_sampler(generate, prompt="?!").children[-1]
+    assert "ValueError: prompt" in out.value
+
+
+def test_live_sampler_needs_a_function():
+    with pytest.raises(TypeError, match="generate must be a function"):
+        live_sampler("not a function")

@@ -192,27 +192,32 @@ def test_launch_and_download_buttons(desktop, docname):
 
 # --- epoch steppers --------------------------------------------------------------------------
 
-# a stepper: a widget output holding a Play button, a slider and an image (the Stack draws
-# only its selected child, so one <img> is in the DOM at a time)
+# a stepper: a widget output holding a Play button, a slider and a frame, an image or a text
+# (the Stack draws only its selected child, so one frame is in the DOM at a time)
 _MARK_STEPPERS = """() => {
   const found = [];
   for (const play of document.querySelectorAll('.widget-play')) {
     const box = play.closest('.widget-subarea');
-    const parts = box && box.querySelector('.widget-slider') && box.querySelector('img');
+    const frame = box && box.querySelector('img, pre.book-stepper-text');
+    const parts = box && box.querySelector('.widget-slider') && frame;
     if (parts && !found.includes(box)) found.push(box);
   }
   found.forEach((box, i) => box.setAttribute('data-test-stepper', i));
   return found.length;
 }"""
 
-# the one image showing in a stepper, with a digest of its pixels
+# the one frame showing in a stepper, with a digest of its pixels (an image) or its text
 _FRAME = """async (box) => {
-  const images = Array.from(box.querySelectorAll('img'));
-  const shown = images.filter((img) => img.getClientRects().length);
+  const frames = Array.from(box.querySelectorAll('img, pre.book-stepper-text'));
+  const shown = frames.filter((frame) => frame.getClientRects().length);
   const handle = box.querySelector('.noUi-handle');
   const index = handle ? Number(handle.getAttribute('aria-valuenow')) : null;
   const last = handle ? Number(handle.getAttribute('aria-valuemax')) : null;
   if (shown.length !== 1) return {shown: shown.length, index, last};
+  if (shown[0].tagName === 'PRE') {
+    const text = shown[0].textContent;
+    return {shown: 1, index, last, src: text, pixels: text};
+  }
   const img = shown[0], canvas = document.createElement('canvas');
   canvas.width = img.naturalWidth;
   canvas.height = img.naturalHeight;
@@ -232,7 +237,7 @@ def _find_steppers(page) -> list:
 
 def _frame(stepper) -> dict:
     frame = stepper.evaluate(_FRAME)
-    assert frame["shown"] == 1, f"a stepper should show one image, it shows {frame['shown']}"
+    assert frame["shown"] == 1, f"a stepper should show one frame, it shows {frame['shown']}"
     return frame
 
 
