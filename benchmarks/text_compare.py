@@ -101,7 +101,8 @@ def run_part(
     return part
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line; its defaults are the settings the shipped measurements used."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--part", choices=["windows", "cells", "dropout", "all"], default="all")
     parser.add_argument("--seeds", type=int, default=3)
@@ -111,7 +112,11 @@ def main() -> None:
     parser.add_argument("--cells-every", type=float, default=5.0)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--quick", action="store_true", help="tiny runs, one seed, no file")
-    args = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    args = parse_args()
     if args.quick:
         args.seeds, args.windows_steps, args.windows_every = 1, 20, 10
         args.cells_seconds, args.cells_every, args.out = 1.0, 0.5, None

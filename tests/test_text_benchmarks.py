@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
-import statistics
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import pytest
@@ -68,26 +67,34 @@ def test_first_time_at_or_below():
 
 
 def test_compare_measurements_are_complete(compared):
-    windows, cells = compared["windows"], compared["cells"]
+    windows, cells, dropout = compared["windows"], compared["cells"], compared["dropout"]
     assert set(windows["runs"]) == {"carried", "random"}
     assert set(cells["runs"]) == {"rnn", "lstm", "gru"}
-    for part in (windows, cells):
-        assert part["recipe"] == asdict(language.BOOK_RECIPE)
+    assert set(dropout["runs"]) == {"lstm"}
+    assert windows["recipe"] == cells["recipe"] == asdict(language.BOOK_RECIPE)
+    assert dropout["recipe"] == asdict(replace(language.BOOK_RECIPE, dropout=0.0))
+    for part in (windows, cells, dropout):
         assert all(len(runs) == len(part["seeds"]) >= 3 for runs in part["runs"].values())
     for runs in windows["runs"].values():
         assert all(run["curve"][-1]["step"] == windows["steps"] for run in runs)
-    for runs in cells["runs"].values():
-        assert all(run["curve"][-1]["seconds"] >= cells["cpu_seconds"] for run in runs)
+    for part in (cells, dropout):
+        for runs in part["runs"].values():
+            assert all(run["curve"][-1]["seconds"] >= part["cpu_seconds"] for run in runs)
+    # the dropout part repeats the cells part's LSTM runs with dropout off, nothing else
+    assert (dropout["cpu_seconds"], dropout["every"], dropout["seeds"]) == (
+        cells["cpu_seconds"],
+        cells["every"],
+        cells["seeds"],
+    )
 
 
-def test_carrying_the_state_helps_as_the_chapter_says(compared):
-    runs = compared["windows"]["runs"]
-    median = {
-        name: {how: statistics.median(r[how] for r in rs) for how in ("stream", "windows")}
-        for name, rs in runs.items()
-    }
-    assert median["carried"]["stream"] < median["random"]["stream"]
-    assert median["carried"]["stream"] < median["carried"]["windows"]
+def test_the_script_s_defaults_made_the_measurements(compared, speed):
+    compare_args = text_compare.parse_args([])
+    assert compared["windows"]["steps"] == compare_args.windows_steps
+    assert compared["cells"]["cpu_seconds"] == compare_args.cells_seconds
+    speed_args = text_speed.parse_args([])
+    assert speed["budget_cpu_seconds"] == speed_args.budget
+    assert speed["every_cpu_seconds"] == speed_args.every
 
 
 @pytest.mark.slow
