@@ -184,15 +184,30 @@ def plot_loss(
 
 def prediction_frames(history, series: object, n_time: int, *, dpi: int = 72) -> dict[int, bytes]:
     """Render every snapshot of a training ``History`` as a PNG frame for the epoch stepper."""
+    from helpers.widgets import Frames, PngFrame  # frames that carry their alt text (issue 12)
+
     if not history.snapshots:
         raise ValueError("history has no snapshots; train with snapshot_every set to an int.")
-    frames = {}
+    epochs = list(history.snapshots)
+    frames = Frames(
+        caption=f"The model's closed-loop forecast (orange) against the data (blue) after each "
+        f"training epoch, from epoch {epochs[0]} to {epochs[-1]}: press Play, or move the slider."
+    )
+    y = _series("series", series)
     for epoch, snap in history.snapshots.items():
         fig, ax = plt.subplots(figsize=(7.0, 3.0))
         plot_prediction(
             series, snap.predicted, n_time, ax=ax, title=f"epoch {epoch}   loss {snap.loss:.4f}"
         )
-        frames[epoch] = figure_png(fig, dpi=dpi)
+        p = _series("predicted", snap.predicted)
+        end = min(p.numel(), y.numel())
+        rmse = float(((p[n_time:end] - y[n_time:end]) ** 2).mean().sqrt()) if end > n_time else 0
+        alt = (
+            f"Epoch {epoch}, training loss {snap.loss:.4f}. The closed-loop forecast (orange) "
+            f"against the data (blue): after the {n_time}-step seed window it is off by "
+            f"{rmse:.2f} on average (root mean square error)."
+        )
+        frames[epoch] = PngFrame(figure_png(fig, dpi=dpi), alt)
     return frames
 
 
@@ -381,13 +396,26 @@ def forget_gate_frames(
 
     Shapes: frames {f label: PNG bytes}, one per forget value.
     """
+    from helpers.widgets import Frames, PngFrame  # frames that carry their alt text (issue 12)
+
     if len(forget_values) == 0:
         raise ValueError("forget_values is empty; pass values from 0 to 1, e.g. (0.0, 0.5, 1.0).")
-    frames = {}
+    frames = Frames()
+    after = min(10, steps)
     for f in forget_values:
         fig, ax = plt.subplots(figsize=(7.0, 3.0))
         plot_cell_memory(f, steps=steps, ax=ax)
-        frames[f"{f:.1f}"] = figure_png(fig, dpi=dpi)
+        alt = (
+            f"Forget gate f = {f:.1f}: bars of the cell state c_t over {steps} steps, starting "
+            f"at 1 and multiplied by f at every step; after {after} steps c_{after} = "
+            f"{f**after:.3g}."
+        )
+        frames[f"{f:.1f}"] = PngFrame(figure_png(fig, dpi=dpi), alt)
+    first, last = list(frames)[0], list(frames)[-1]
+    frames.caption = (
+        "How long the cell state keeps a value written at step 0, with the input gate shut, "
+        f"for forget-gate values f from {first} to {last}: press Play, or move the slider."
+    )
     return frames
 
 
