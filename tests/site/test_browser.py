@@ -7,13 +7,17 @@ without touching this file. Run with `make test` (which builds the site first) o
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib.util
 import json
 import re
+import sys
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import npm_copies
 import pytest
 from site_support import (
     DESKTOP,
@@ -22,10 +26,13 @@ from site_support import (
     SCREENSHOTS,
     SITE_HTML,
     book_config,
+    find_steppers,
     screenshot,
-    serve_as_browser_gets_it,
     toc_pages,
 )
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from page_fixes import STATE_SUFFIX  # noqa: E402
 
 pytestmark = pytest.mark.site
 
@@ -38,9 +45,15 @@ def _built(docname: str) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
+def _widget_state(docname: str) -> str:
+    """The page's saved widget state: beside the page since book/_ext/page_fixes.py moved it."""
+    path = SITE_HTML / f"{docname}{STATE_SUFFIX}"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
 def _play_models(docname: str) -> int:
     """How many Play widgets the page's saved widget state holds."""
-    return _built(docname).count('"model_name": "PlayModel"')
+    return _widget_state(docname).count('"model_name": "PlayModel"')
 
 
 def _name(docname: str) -> str:
@@ -138,7 +151,7 @@ def test_math_renders(desktop, docname):
 def test_phone_layout(open_page, docname):
     visit = open_page(docname, PHONE)
     screenshot(visit, docname, PHONE)
-    for i, stepper in enumerate(_find_steppers(visit.page)):
+    for i, stepper in enumerate(find_steppers(visit.page)):
         stepper.scroll_into_view_if_needed()
         stepper.screenshot(path=str(SCREENSHOTS / f"{_name(docname)}-stepper{i}-390.png"))
     _fail_if(visit.problems(), f"{docname} on a phone")
@@ -192,19 +205,6 @@ def test_launch_and_download_buttons(desktop, docname):
 
 # --- epoch steppers --------------------------------------------------------------------------
 
-# a stepper: a widget output holding a Play button, a slider and an image (the Stack draws
-# only its selected child, so one <img> is in the DOM at a time)
-_MARK_STEPPERS = """() => {
-  const found = [];
-  for (const play of document.querySelectorAll('.widget-play')) {
-    const box = play.closest('.widget-subarea');
-    const parts = box && box.querySelector('.widget-slider') && box.querySelector('img');
-    if (parts && !found.includes(box)) found.push(box);
-  }
-  found.forEach((box, i) => box.setAttribute('data-test-stepper', i));
-  return found.length;
-}"""
-
 # the one image showing in a stepper, with a digest of its pixels
 _FRAME = """async (box) => {
   const images = Array.from(box.querySelectorAll('img'));
@@ -223,11 +223,6 @@ _FRAME = """async (box) => {
   const pixelHash = Array.from(digest, (b) => b.toString(16)).join('');
   return {shown: 1, index, last, src: img.src, pixels: pixelHash};
 }"""
-
-
-def _find_steppers(page) -> list:
-    count = page.evaluate(_MARK_STEPPERS)
-    return [page.locator(f'[data-test-stepper="{i}"]') for i in range(count)]
 
 
 def _frame(stepper) -> dict:
@@ -251,7 +246,7 @@ def test_epoch_steppers_work_without_a_kernel(open_page, desktop, docname):
     """Play advances the frames and the slider changes the visible image, on the static page."""
     expected = _play_models(docname)
     visit = open_page(docname) if expected else desktop(docname)
-    steppers = _find_steppers(visit.page)
+    steppers = find_steppers(visit.page)
     assert len(steppers) == expected, (
         f"{docname}: the saved widget state has {expected} Play widgets, "
         f"the page shows {len(steppers)} steppers"
@@ -311,13 +306,34 @@ def test_front_door_opens_the_first_page(browser, site):
         context.close()
 
 
-def test_only_requirejs_pin_is_dropped():
-    """The server serves pages as built, except require.js's `integrity` pin (site_support.py)."""
-    dropped = set()
-    for path in SITE_HTML.rglob("*.html"):
-        dropped.update(serve_as_browser_gets_it(path.read_bytes())[1])
-    others = [url for url in dropped if "/require.js/" not in url]
-    assert not others, f"integrity pins dropped for more than require.js: {others}"
+_PINNED = re.compile(r'data-([a-z-]+)-integrity="(sha(?:256|384|512))-([^"]+)"')
+
+
+def test_integrity_pins_match_the_npm_copies():
+    """Each `integrity` pin the widget loader enforces is the hash of the file it names.
+
+    The pins are checked against the npm package the CDN URL names (jsDelivr's /npm/ mirror
+    serves those bytes unchanged), so a wrong pin fails here, and in the browser, where a file
+    that does not match its pin is refused and the steppers do not draw.
+    """
+    config = book_config()["sphinx"]["config"]["nb_ipywidgets_js"]["widgets-loader.js"]
+    files = {
+        "require": config["data-require"],
+        "embed": config["data-html-manager"] + "/embed-amd.js",
+    }
+    checked = []
+    for name, url in files.items():
+        algorithm, digest = config[f"data-{name}-integrity"].split("-", 1)
+        local = npm_copies.local_file(url)
+        assert local is not None and local.is_file(), f"{url} has no npm copy to check its pin by"
+        actual = base64.b64encode(hashlib.new(algorithm, local.read_bytes()).digest()).decode()
+        assert actual == digest, f"the pin for {url} is {digest}; its npm copy hashes to {actual}"
+        checked.append(url)
+    # and the built pages carry those pins, not stale ones
+    for docname in PAGES:
+        for attribute, algorithm, digest in _PINNED.findall(_built(docname)):
+            assert f"{algorithm}-{digest}" == config[f"data-{attribute}-integrity"], docname
+    assert len(checked) == 2
 
 
 def test_site_size_within_limits():
