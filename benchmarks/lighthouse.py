@@ -1,0 +1,108 @@
+"""Lighthouse performance of the built site's pages, mobile and desktop, served as a host would.
+
+    python benchmarks/lighthouse.py [--runs 3] [--pages notebooks/03_rnn_training ...]
+                                    [--site _build/html] [--json out.json]
+
+Each page is measured `--runs` times per form factor (Lighthouse's default mobile profile:
+simulated slow 4G and a 4x slower CPU; and its desktop preset); the table gives medians. The
+pages are served by benchmarks/site_server.py (gzip, cache headers, CDN files from npm copies
+on a second origin). Lighthouse comes from the npm registry into _build/npm, like the other
+JavaScript the tests fetch, and drives Debian's Chromium. Timings depend on the machine's
+load: the load average is printed with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests" / "site"))
+import npm_copies  # noqa: E402
+import site_server  # noqa: E402
+from site_support import CHROMIUM, SITE_HTML, toc_pages  # noqa: E402
+
+LIGHTHOUSE = ("lighthouse", "12.8.2")
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
+# audit id -> (column, unit scale)
+METRICS = {
+    "first-contentful-paint": ("FCP s", 1e-3),
+    "largest-contentful-paint": ("LCP s", 1e-3),
+    "total-blocking-time": ("TBT ms", 1),
+    "speed-index": ("SI s", 1e-3),
+    "cumulative-layout-shift": ("CLS", 1),
+    "total-byte-weight": ("kB", 1e-3),
+}
+
+
+def run_once(url: str, form: str) -> dict[str, float]:
+    """One Lighthouse run (form 'mobile' or 'desktop'): score and metrics."""
+    cli = npm_copies.ensure(*LIGHTHOUSE) / "cli" / "index.js"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        cmd = [
+            "node",
+            str(cli),
+            url,
+            "--quiet",
+            "--only-categories=performance",
+            "--output=json",
+            f"--output-path={out}",
+            f"--chrome-flags={CHROME_FLAGS}",
+            *(["--preset=desktop"] if form == "desktop" else []),
+        ]
+        env = {**os.environ, "CHROME_PATH": str(CHROMIUM)}
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not out.is_file():
+            raise RuntimeError(f"lighthouse failed on {url}:\n{done.stderr[-2000:]}")
+        report = json.loads(out.read_text())
+    if report.get("runtimeError"):
+        raise RuntimeError(f"lighthouse on {url}: {report['runtimeError']}")
+    result = {"score": round(100 * report["categories"]["performance"]["score"])}
+    for audit, (column, scale) in METRICS.items():
+        result[column] = report["audits"][audit]["numericValue"] * scale
+    result["requests"] = len(report["audits"]["network-requests"]["details"]["items"])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--site", type=Path, default=SITE_HTML)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", nargs="*", help="docnames; default every notebook chapter")
+    parser.add_argument("--forms", nargs="*", default=["mobile", "desktop"])
+    parser.add_argument("--json", type=Path, help="also write every run here")
+    args = parser.parse_args()
+    pages = args.pages or [p for p in toc_pages() if (ROOT / f"{p}.ipynb").is_file()]
+    columns = ["score", *(c for c, _ in METRICS.values()), "requests"]
+    runs: dict[str, list[dict]] = {}
+    print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
+    with site_server.serve(args.site) as base:
+        print(f"{'page':30} {'form':8} " + " ".join(f"{c:>8}" for c in columns), flush=True)
+        for page in pages:
+            for form in args.forms:
+                key = f"{page} {form}"
+                runs[key] = [run_once(f"{base}/{page}.html", form) for _ in range(args.runs)]
+                median = {c: statistics.median(r[c] for r in runs[key]) for c in columns}
+                scores = "/".join(str(r["score"]) for r in runs[key])
+                print(
+                    f"{page:30} {form:8} "
+                    + " ".join(f"{median[c]:8.2f}" for c in columns)
+                    + f"   (scores {scores})",
+                    flush=True,
+                )
+    print(f"load average after: {os.getloadavg()[0]:.2f}; medians of {args.runs} runs")
+    if args.json:
+        args.json.write_text(json.dumps(runs, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
