@@ -11,7 +11,11 @@ fix never silently stops applying. Running it twice changes nothing.
    and the script's swapping broke the Play widget's icons.
 2. Sphinx's search scripts (searchtools.js, language_data.js, searchindex.js) load in <head>,
    blocking the first paint of every page, for the theme's search-as-you-type, which this book
-   does not turn on: they stay only on the search page, where they do the searching.
+   does not turn on: they stay only on the search page, where they do the searching. The other
+   scripts in <head> (Sphinx's, the theme's, copy and toggle buttons) are deferred: they run
+   once the page is parsed, in the same order, before DOMContentLoaded, which is when they
+   start work. documentation_options.js stays: inline scripts after it assign to the object it
+   defines.
 3. Accessible names that differ from the visible text (WCAG 2.5.3, axe's
    label-content-name-mismatch): the search buttons read "Search Ctrl+K" but are named
    "Search", and myst-nb's show/hide toggles read "Show code cell source" but are named
@@ -39,6 +43,9 @@ _SEARCH_JS = re.compile(
     r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
     r'searchindex\.js)"></script>\n?'
 )
+# a <script src=...> that blocks the parser: no defer, async or type (type="module" defers)
+_BLOCKING_JS = re.compile(r'<script (?![^>]*\b(?:defer|async|type)\b)([^>]*\bsrc="([^"]+)"[^>]*)>')
+KEEP_BLOCKING = ("documentation_options.js",)
 _SEARCH_BUTTON_LABEL = re.compile(
     r'(<button class="[^"]*search-button__button[^"]*"[^>]*?) aria-label="Search"'
 )
@@ -68,6 +75,16 @@ def fix_page(
     if not search_page and not search_as_you_type:
         text, n = _SEARCH_JS.subn("", text)
         missing += [] if n == 3 else [f"the three search <script>s (found {n})"]
+    head, body = text.split("</head>", 1)
+    head = _BLOCKING_JS.sub(
+        lambda m: (
+            m.group(0)
+            if search_page or any(name in m.group(2) for name in KEEP_BLOCKING)
+            else f"<script defer {m.group(1)}>"
+        ),
+        head,
+    )
+    text = head + "</head>" + body
     text, n = _SEARCH_BUTTON_LABEL.subn(r"\1", text)
     missing += [] if n else ['a search button with aria-label="Search"']
     text = text.replace(f"<summary{_TOGGLE_LABEL}>", "<summary>")

@@ -29,6 +29,7 @@ from site_support import (
     find_steppers,
     screenshot,
     toc_pages,
+    visit,
 )
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
@@ -342,3 +343,89 @@ def test_site_size_within_limits():
     site_size = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(site_size)
     assert site_size.main(SITE_HTML) == 0, "over a size limit: see the table above"
+
+
+# --- what the page fixes keep working (book/_ext/page_fixes.py, widgets-loader.js) ---------
+
+
+_HEAD_SCRIPT = re.compile(r"<script\b([^>]*)>", re.S)
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_no_script_blocks_the_first_paint(docname):
+    """In <head> only documentation_options.js (tiny; inline scripts need it) loads blocking."""
+    head = _built(docname).split("</head>", 1)[0]
+    blocking = [
+        attrs
+        for attrs in _HEAD_SCRIPT.findall(head)
+        if 'src="' in attrs
+        and not re.search(r"\b(defer|async|type=)", attrs)
+        and "documentation_options.js" not in attrs
+    ]
+    assert not blocking, f"{docname}: scripts that block the first paint: {blocking}"
+    assert "fontawesome.js" not in _built(docname), "the theme's fontawesome.js is back"
+    assert 'widget-state+json">{' not in head, "widget state in <head> again"
+
+
+def test_search_finds_a_word(browser, site):
+    """The search page still searches (its scripts were left alone), from a fresh context."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(f"{site}/search.html?q=forget+gate")
+        results = page.locator("#search-results li a")
+        results.first.wait_for(timeout=15_000)
+        assert results.count() >= 1
+        assert any(
+            "04_lstm_gates" in (href or "")
+            for href in results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        ), "searching 'forget gate' does not find chapter 4"
+    finally:
+        context.close()
+
+
+def test_search_dialog_and_dark_mode_toggle(open_page):
+    """The search button opens the search box; the colour-mode button switches the theme."""
+    visit = open_page(PAGES[0])
+    page = visit.page
+    page.locator(".search-button__button:visible").first.click()
+    assert page.locator("#pst-search-dialog input[name=q]").is_visible()
+    page.keyboard.press("Escape")
+    # the button cycles the mode (light, dark, auto: auto follows the system, light here)
+    themes = []
+    for _ in range(3):
+        page.locator(".theme-switch-button:visible").first.click()
+        themes.append(page.evaluate("() => document.documentElement.dataset.theme"))
+    assert "dark" in themes and themes[-1] == "light", f"the colour-mode button gave {themes}"
+    _fail_if(visit.problems(), "search and colour mode")
+
+
+def test_widgets_load_only_when_a_reader_comes_near(browser, site):
+    """A stepper page loads neither widget state nor widget manager until one comes near."""
+    docname = next(page for page in PAGES if _play_models(page))
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        requests: list[str] = []
+        context.on("request", lambda r: requests.append(r.url))
+        seen = visit(context, site, docname, settle=False)
+        page = seen.page
+        page.wait_for_load_state("networkidle")
+        far = page.evaluate(
+            """() => document.querySelector('script[type$="widget-view+json"]')
+                 .parentElement.getBoundingClientRect().top > 2 * window.innerHeight"""
+        )
+        widget_files = ("widgets.json", "embed-amd.js", "require.js")
+        if far:  # the first widget is more than a screen below: nothing of it yet
+            early = [u for u in requests if u.endswith(widget_files)]
+            assert not early, f"{docname} loads widget files before they are needed: {early}"
+        steppers = page.locator(".book-stepper")
+        page.evaluate(
+            "() => document.querySelector('script[type$=\"widget-view+json\"]')"
+            ".parentElement.scrollIntoView()"
+        )
+        steppers.first.wait_for(timeout=20_000)
+        loaded = [name for name in widget_files if any(u.endswith(name) for u in requests)]
+        assert loaded == list(widget_files), f"{docname} loaded only {loaded} near its widgets"
+        _fail_if(seen.problems(), f"{docname} loading widgets on the way")
+    finally:
+        context.close()
