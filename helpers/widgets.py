@@ -120,9 +120,12 @@ def image_stepper(
             "frames is empty: there is nothing to step through. Pass at least one frame."
         )
     labels = [str(label) for label in frames]
-    pages = [
-        widgets.HTML(_frame_html(label, frame, description)) for label, frame in frames.items()
-    ]
+    # one layout and one style for every frame: each widget would otherwise save its own pair
+    # into the page (about 1.5 kB a frame)
+    pages: list[widgets.HTML] = []
+    for label, frame in frames.items():
+        shared = {"layout": pages[0].layout, "style": pages[0].style} if pages else {}
+        pages.append(widgets.HTML(_frame_html(label, frame, description), **shared))
     caption = caption or getattr(frames, "caption", "") or _default_caption(labels, description)
     stack = widgets.Stack(pages, selected_index=0, layout=widgets.Layout(max_width="640px"))
     slider = widgets.SelectionSlider(

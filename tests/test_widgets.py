@@ -281,3 +281,10 @@ def test_forget_gate_frames_describe_the_fading_memory():
         "Forget gate f = 0.5: bars of the cell state c_t over 4 steps, starting at 1 and "
         "multiplied by f at every step; after 4 steps c_4 = 0.0625."
     )
+
+
+def test_frames_share_one_layout_and_style():
+    # saved state stays small: one Layout and one HTMLStyle model for all frames
+    _, _, _, stack = parts(image_stepper({i: frame(i) for i in range(4)}))
+    assert len({id(page.layout) for page in stack.children}) == 1
+    assert len({id(page.style) for page in stack.children}) == 1
