@@ -84,8 +84,9 @@ _IMG = re.compile(r"<img\b[^>]*>", re.S)
 _ALT = re.compile(r'\balt="([^"]*)"')
 _PATHLIKE = re.compile(r"(^|/)_images/|\.(png|svg|jpe?g|gif|webp)$|^[\w./-]+$", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]*")
-# punctuation glued to the next word, as when a line break inside alt text is dropped: "g);their"
-_GLUED_PUNCTUATION = re.compile(r"[;)](?=[A-Za-z])")
+# punctuation glued to the next word, as when a line break inside alt text is dropped:
+# "g);their", "f,the" (but not "f(x,y)": one letter after a comma may be maths)
+_GLUED_PUNCTUATION = re.compile(r"[;)](?=[A-Za-z])|,(?=[A-Za-z]{2})")
 
 
 def _page_text(source: str) -> str:
@@ -170,14 +171,15 @@ def test_the_alt_text_check_catches_what_it_should():
         '<img src="x.png">'
         '<img alt="" src="y.png">'
         '<img alt="the state loops backinto the cell and becomesh_t" src="z.svg">'
-        '<img alt="tanh(c_t)element by element;their product" src="w.svg">'
+        '<img alt="tanh(c_t)element by element;their product, f,the gate of f(x,y)" src="w.svg">'
         '<img alt="The state loops back into the cell and becomes h_t." src="ok.svg">'
     )
     problems = alt_text_problems(page, vocabulary)
     assert len(problems) == 5, problems
     assert "file name" in problems[0] and "no alt text" in problems[1] + problems[2]
     assert "backinto (back into?)" in problems[3] and "becomesh_t (becomes h_t?)" in problems[3]
-    assert ")element" in problems[4] and ";their" in problems[4]
+    assert ")element" in problems[4] and ";their" in problems[4] and "f,the" in problems[4]
+    assert "x,y" not in problems[4]
 
 
 # --- steppers: a keyboard and a screen reader ------------------------------------------------
