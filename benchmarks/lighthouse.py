@@ -1,7 +1,7 @@
 """Lighthouse performance of the built site's pages, mobile and desktop, served as a host would.
 
     python benchmarks/lighthouse.py [--runs 3] [--pages notebooks/03_rnn_training ...]
-                                    [--site _build/html] [--json out.json]
+                                    [--site _build/html] [--json out.json] [--read]
 
 Each page is measured `--runs` times per form factor (Lighthouse's default mobile profile:
 simulated slow 4G and a 4x slower CPU; and its desktop preset); the table gives medians. The
@@ -9,6 +9,10 @@ pages are served by benchmarks/site_server.py (gzip, cache headers, CDN files fr
 on a second origin). Lighthouse comes from the npm registry into _build/npm, like the other
 JavaScript the tests fetch, and drives Debian's Chromium. Timings depend on the machine's
 load: the load average is printed with the figures.
+
+Lighthouse sees a page as it first opens. --read also prints what a reader who scrolls to the
+end downloads (widgets included, which load only near the screen): bytes as transferred
+(compressed), from a fresh browser cache, with Playwright and the same server.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "site"))
 import npm_copies  # noqa: E402
 import site_server  # noqa: E402
-from site_support import CHROMIUM, SITE_HTML, toc_pages  # noqa: E402
+from site_support import CHROMIUM, CHROMIUM_ARGS, PHONE, SITE_HTML, toc_pages  # noqa: E402
 
 LIGHTHOUSE = ("lighthouse", "12.8.2")
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
@@ -72,21 +76,58 @@ def run_once(url: str, form: str) -> dict[str, float]:
     return result
 
 
+_SCROLL_TO_END = """async () => {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
+    window.scrollTo(0, y);
+    await sleep(100);
+  }
+}"""
+
+
+def transferred_when_read(base: str, pages: list[str]) -> dict[str, tuple[int, int]]:
+    """(bytes, requests) each page transfers when a reader scrolls it to the end."""
+    from playwright.sync_api import sync_playwright
+
+    found = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for page_name in pages:
+            context = browser.new_context(viewport=PHONE)
+            page = context.new_page()
+            responses = []
+            page.on("requestfinished", lambda request, seen=responses: seen.append(request))
+            page.goto(f"{base}/{page_name}.html", wait_until="load")
+            page.evaluate(_SCROLL_TO_END)
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(1000)
+            sizes = [r.sizes() for r in responses]
+            total = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
+            found[page_name] = (total, len(sizes))
+            context.close()
+        browser.close()
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--site", type=Path, default=SITE_HTML)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="0: only --read")
     parser.add_argument("--pages", nargs="*", help="docnames; default every notebook chapter")
     parser.add_argument("--forms", nargs="*", default=["mobile", "desktop"])
     parser.add_argument("--json", type=Path, help="also write every run here")
+    parser.add_argument("--read", action="store_true", help="bytes a reader who scrolls gets")
     args = parser.parse_args()
     pages = args.pages or [p for p in toc_pages() if (ROOT / f"{p}.ipynb").is_file()]
     columns = ["score", *(c for c, _ in METRICS.values()), "requests"]
     runs: dict[str, list[dict]] = {}
     print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
     with site_server.serve(args.site) as base:
+        if args.read:
+            for page, (total, count) in transferred_when_read(base, pages).items():
+                print(f"{page:30} read to the end: {total / 1e3:8.1f} kB in {count} requests")
         print(f"{'page':30} {'form':8} " + " ".join(f"{c:>8}" for c in columns), flush=True)
-        for page in pages:
+        for page in pages if args.runs else []:
             for form in args.forms:
                 key = f"{page} {form}"
                 runs[key] = [run_once(f"{base}/{page}.html", form) for _ in range(args.runs)]

@@ -429,3 +429,26 @@ def test_widgets_load_only_when_a_reader_comes_near(browser, site):
         _fail_if(seen.problems(), f"{docname} loading widgets on the way")
     finally:
         context.close()
+
+
+_ICONS = """() => {
+  const icons = Array.from(document.querySelectorAll('i[class*="fa-"], span[class*="fa-"], .fa'))
+    .filter((el) => el.getClientRects().length);
+  const undrawn = icons.filter((el) => {
+    const before = getComputedStyle(el, '::before');
+    const masked = (before.maskImage || before.webkitMaskImage || 'none') !== 'none';
+    return !(masked && parseFloat(before.width) > 0 && parseFloat(before.height) > 0);
+  }).map((el) => el.className);
+  const fonts = performance.getEntriesByType('resource').map((r) => r.name)
+    .filter((url) => /\\.(woff2?|ttf|eot)(\\?|$)/.test(url) && !/mathjax/i.test(url));
+  return {count: icons.length, undrawn, fonts};
+}"""
+
+
+@pytest.mark.parametrize("docname", [PAGES[0], *(p for p in PAGES if _play_models(p))][:2])
+def test_icons_are_drawn_without_icon_fonts(desktop, docname):
+    """The theme's and the Play widget's icons come from _static/icons.css; no icon font loads."""
+    icons = desktop(docname).page.evaluate(_ICONS)
+    assert icons["count"] >= 5, f"{docname}: only {icons['count']} icons visible"
+    assert not icons["undrawn"], f"{docname}: icons not drawn by icons.css: {icons['undrawn']}"
+    assert not icons["fonts"], f"{docname}: icon fonts downloaded: {icons['fonts']}"
