@@ -18,6 +18,7 @@ end downloads (widgets included, which load only near the screen): bytes as tran
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -111,35 +112,52 @@ def transferred_when_read(base: str, pages: list[str]) -> dict[str, tuple[int, i
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--site", type=Path, default=SITE_HTML)
+    parser.add_argument(
+        "--site",
+        type=Path,
+        action="append",
+        help="a built site (default _build/html); give two, e.g. a build from before a change "
+        "and one from after, and their runs alternate, so that both meet the same machine load",
+    )
     parser.add_argument("--runs", type=int, default=3, help="0: only --read")
     parser.add_argument("--pages", nargs="*", help="docnames; default every notebook chapter")
     parser.add_argument("--forms", nargs="*", default=["mobile", "desktop"])
     parser.add_argument("--json", type=Path, help="also write every run here")
     parser.add_argument("--read", action="store_true", help="bytes a reader who scrolls gets")
     args = parser.parse_args()
+    sites = args.site or [SITE_HTML]
     pages = args.pages or [p for p in toc_pages() if (ROOT / f"{p}.ipynb").is_file()]
     columns = ["score", *(c for c, _ in METRICS.values()), "requests"]
     runs: dict[str, list[dict]] = {}
-    print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
-    with site_server.serve(args.site) as base:
-        if args.read:
-            for page, (total, count) in transferred_when_read(base, pages).items():
-                print(f"{page:30} read to the end: {total / 1e3:8.1f} kB in {count} requests")
-        print(f"{'page':30} {'form':8} " + " ".join(f"{c:>8}" for c in columns), flush=True)
+    loads = [os.getloadavg()[0]]
+    with contextlib.ExitStack() as stack:
+        bases = {site: stack.enter_context(site_server.serve(site)) for site in sites}
+        for site, base in bases.items():
+            if args.read:
+                for page, (total, count) in transferred_when_read(base, pages).items():
+                    print(f"{site}: {page} read to the end: {total / 1e3:.1f} kB, {count} requests")
         for page in pages if args.runs else []:
             for form in args.forms:
-                key = f"{page} {form}"
-                runs[key] = [run_once(f"{base}/{page}.html", form) for _ in range(args.runs)]
-                median = {c: statistics.median(r[c] for r in runs[key]) for c in columns}
-                scores = "/".join(str(r["score"]) for r in runs[key])
-                print(
-                    f"{page:30} {form:8} "
-                    + " ".join(f"{median[c]:8.2f}" for c in columns)
-                    + f"   (scores {scores})",
-                    flush=True,
-                )
-    print(f"load average after: {os.getloadavg()[0]:.2f}; medians of {args.runs} runs")
+                for _ in range(args.runs):
+                    for site, base in bases.items():
+                        key = f"{site} {page} {form}"
+                        runs.setdefault(key, []).append(run_once(f"{base}/{page}.html", form))
+                    loads.append(os.getloadavg()[0])
+    for site in sites:
+        print(f"\n{site}: medians of {args.runs} runs")
+        print(f"{'page':30} {'form':8} " + " ".join(f"{c:>8}" for c in columns))
+        for key, found in runs.items():
+            if not key.startswith(f"{site} "):
+                continue
+            page, form = key.split()[-2:]
+            median = {c: statistics.median(r[c] for r in found) for c in columns}
+            scores = "/".join(str(r["score"]) for r in found)
+            print(
+                f"{page:30} {form:8} "
+                + " ".join(f"{median[c]:8.2f}" for c in columns)
+                + f"   (scores {scores})"
+            )
+    print(f"\nload average (1 min) during the runs: {min(loads):.1f} to {max(loads):.1f}")
     if args.json:
         args.json.write_text(json.dumps(runs, indent=1))
     return 0

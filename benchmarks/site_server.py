@@ -16,12 +16,17 @@ reader sees it. This server:
 - rewrites the CDN URLs in each page to that second origin, in the bytes it sends (this
   measurement only: the built files are not touched). Integrity pins stay: the npm copies
   meet them (tests/site/test_browser.py checks it).
+
+Builds from before issue 12 loaded require.js from cdnjs, whose minified file has no npm copy:
+for measuring them, it is served from npm's `requirejs` at the same version (unminified, about
+13 kB more compressed) and its `integrity` pin, which those bytes cannot meet, is dropped.
 """
 
 from __future__ import annotations
 
 import gzip
 import mimetypes
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -39,6 +44,8 @@ CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "unpkg.com")  # as the 
 CDN_IP = "127.0.0.2"  # another loopback address: another origin, as the real CDN is
 _TEXT = (".html", ".js", ".css", ".json", ".svg", ".map", ".txt", ".xml", ".inv", ".ttf", ".eot")
 _GZIP_CACHE: dict[tuple[Path, float], bytes] = {}
+_CDNJS_REQUIRE = re.compile(r"^ajax/libs/require\.js/([^/]+)/require(?:\.min)?\.js$")
+_CDNJS_PIN = re.compile(r'(<script\b[^>]*?)\s+integrity="[^"]*"([^>]*\bsrc="https://cdnjs\.)')
 
 
 def _gzipped(path: Path, body: bytes) -> bytes:
@@ -88,6 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         body = path.read_bytes()
         if path.suffix == ".html":
+            body = _CDNJS_PIN.sub(r"\1\2", body.decode("utf-8")).encode("utf-8")
             for host in CDN_HOSTS:
                 body = body.replace(
                     f"https://{host}/".encode(), f"{self.server.cdn}/{host}/".encode()
@@ -97,7 +105,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _cdn_file(self) -> tuple[Path, bytes, int] | None:
         host, _, rest = unquote(urlsplit(self.path).path).lstrip("/").partition("/")
         try:
-            local = npm_copies.local_file(f"https://{host}/{rest}")
+            if host == "cdnjs.cloudflare.com" and (old := _CDNJS_REQUIRE.match(rest)):
+                local = npm_copies.ensure("requirejs", old.group(1)) / "require.js"
+            else:
+                local = npm_copies.local_file(f"https://{host}/{rest}")
         except RuntimeError:
             return None
         if local is None or not local.is_file():
