@@ -1,6 +1,6 @@
 """axe-core's WCAG 2.0/2.1 A and AA violations on every page of the built site, light and dark.
 
-    python benchmarks/site_audit.py [SITE_HTML]    # a table: failing nodes per page and mode
+    python benchmarks/site_audit.py [SITE_HTML] [DOCNAME ...]   # failing nodes per page and mode
 
 The same check as the browser tests (tests/site/test_accessibility.py), printed as counts so
 that a change can be measured before and after. Widgets are rendered before axe runs.
@@ -28,7 +28,7 @@ from site_support import (  # noqa: E402
 )
 
 
-def main(site_html: Path) -> int:
+def main(site_html: Path, pages: list[str]) -> int:
     from playwright.sync_api import sync_playwright
 
     npm_copies.install_for_site(site_html)
@@ -36,7 +36,7 @@ def main(site_html: Path) -> int:
     print(f"{'page':30} {'light':>6} {'dark':>6}  rules (nodes), light | dark")
     with serve(site_html) as site, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        for docname in toc_pages():
+        for docname in pages:
             context = browser.new_context(viewport=DESKTOP)
             page = visit(context, site, docname).page
             counts, rules = {}, {}
@@ -57,4 +57,6 @@ def main(site_html: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else SITE_HTML))
+    site = Path(sys.argv[1]) if len(sys.argv) > 1 else SITE_HTML
+    # the book's pages and the two the theme adds, as the browser tests check them
+    sys.exit(main(site, sys.argv[2:] or [*toc_pages(), "search", "genindex"]))
