@@ -269,6 +269,17 @@ def _wait_for(predicate, seconds: float = 5.0) -> bool:
     return False
 
 
+def _tab_to(page, key: str, target, what: str) -> None:
+    """Press key (Tab, Shift+Tab) three times: target must have the focus, and a visible ring."""
+    for _ in range(3):
+        page.keyboard.press(key)
+    assert _ax(page, target)["focused"], f"{what}: {key} x3 does not reach it"
+    for mode in MODES:
+        set_mode(page, mode)
+        _check_focus_ring(target, what, mode)
+    set_mode(page, "light")
+
+
 def _check_stepper(page, stepper, where: str) -> None:
     """One stepper: its names and value text, then keys alone, as a screen-reader user has it."""
     stepper.scroll_into_view_if_needed()
@@ -302,13 +313,7 @@ def _check_stepper(page, stepper, where: str) -> None:
 
     # keys only: Tab from Play to the slider (Play, Stop, Repeat, slider)
     play.focus()
-    for _ in range(3):
-        page.keyboard.press("Tab")
-    assert _ax(page, handle)["focused"], f"{where}: Tab from Play does not reach the slider"
-    for mode in MODES:
-        set_mode(page, mode)
-        _check_focus_ring(handle, f"{where}, slider", mode)
-    set_mode(page, "light")
+    _tab_to(page, "Tab", handle, f"{where}, slider")
     page.keyboard.press("ArrowRight")
     assert _wait_for(lambda: valuetext() != first), f"{where}: ArrowRight did not move it"
     second = valuetext()
@@ -321,13 +326,7 @@ def _check_stepper(page, stepper, where: str) -> None:
     assert _wait_for(lambda: valuetext() == first), f"{where}: Home did not go back"
 
     # back to Play; Space plays, and pauses
-    for _ in range(3):
-        page.keyboard.press("Shift+Tab")
-    assert _ax(page, play)["focused"], f"{where}: Shift+Tab does not reach Play"
-    for mode in MODES:
-        set_mode(page, mode)
-        _check_focus_ring(play, f"{where}, Play button", mode)
-    set_mode(page, "light")
+    _tab_to(page, "Shift+Tab", play, f"{where}, Play button")
     page.keyboard.press("Space")
     assert _wait_for(lambda: _ax(page, play)["name"] == "Pause"), f"{where}: not playing"
     assert _wait_for(lambda: valuetext() != first, 10), f"{where}: Play did not move on"
