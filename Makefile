@@ -54,7 +54,8 @@ test: unit nbval site
 site: book site-deps
 	$(BIN)/python -m pytest tests/site -q -m site
 
-# Debian's Chromium and a font for the glossary's Japanese (needs root) and npm copies of the CDN files the pages load, when missing;
+# Debian's Chromium and a font for the glossary's Japanese (needs root) and npm copies of the CDN files the pages load, when missing
+# (axe-core for the accessibility tests comes the same way, when the tests start);
 # if Chromium cannot be installed the site tests fail and say so
 site-deps: $(VENV)/.installed-test
 	@{ test -x /usr/bin/chromium && dpkg -s fonts-ipafont-gothic >/dev/null 2>&1; } || { \

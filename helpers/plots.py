@@ -183,7 +183,11 @@ def plot_loss(
 
 
 def prediction_frames(history, series: object, n_time: int, *, dpi: int = 72) -> dict[int, bytes]:
-    """Render every snapshot of a training ``History`` as a PNG frame for the epoch stepper."""
+    """Render every snapshot of a training ``History`` as a PNG frame for the epoch stepper.
+
+    Each frame is a ``widgets.PngFrame`` whose alt text gives the epoch, its loss and how far
+    the forecast is off; the ``widgets.Frames`` returned carries the stepper's caption.
+    """
     from helpers.widgets import Frames, PngFrame  # frames that carry their alt text (issue 12)
 
     if not history.snapshots:
@@ -393,6 +397,8 @@ def forget_gate_frames(
     dpi: int = 72,
 ) -> dict[str, bytes]:
     """One PNG of ``plot_cell_memory`` per forget value, keyed "0.0", "0.1", ... for a slider.
+
+    Each frame is a ``widgets.PngFrame`` with alt text; the ``widgets.Frames`` has a caption.
 
     Shapes: frames {f label: PNG bytes}, one per forget value.
     """
