@@ -136,8 +136,11 @@ _SETTLE = """async () => {
     for (let i = 0; i < 300 && !output.querySelector('.widget-subarea > *'); i++) await sleep(50);
   }
   window.scrollTo(0, 0);
-  if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise)
-    await window.MathJax.startup.promise;
+  // MathJax loads once the page has painted (book/_ext/page_fixes.py): wait for it to start
+  const started = () => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise;
+  if (document.querySelector('[data-mathjax-src]'))
+    for (let i = 0; i < 300 && !started(); i++) await sleep(50);
+  if (started()) await window.MathJax.startup.promise;
   return views.length;
 }"""
 

@@ -59,6 +59,13 @@ def test_fix_page_defers_head_scripts_but_documentation_options():
     assert '<script defer src="../_static/scripts/bootstrap.js">' in fixed  # body untouched
 
 
+def test_fix_page_loads_mathjax_after_the_first_paint():
+    fixed, _, _ = fix()
+    url = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"
+    assert f'<script defer="defer" src="{url}">' not in fixed
+    assert f'<script data-mathjax-src="{url}">' in fixed and "requestAnimationFrame" in fixed
+
+
 def test_fix_page_names_match_the_visible_text():
     fixed, _, _ = fix()
     assert 'aria-label="Search"' not in fixed and 'title="Search"' in fixed
