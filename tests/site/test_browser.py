@@ -358,7 +358,7 @@ def test_no_script_blocks_the_first_paint(docname):
     blocking = [
         attrs
         for attrs in _HEAD_SCRIPT.findall(head)
-        if 'src="' in attrs
+        if re.search(r'(?:^|\s)src="', attrs)  # not data-...-src=: an inline script
         and not re.search(r"\b(defer|async|type=)", attrs)
         and "documentation_options.js" not in attrs
     ]
