@@ -223,7 +223,9 @@ def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.builder.outdir)
     icons_version = _write_icons(outdir)
-    as_you_type = str(app.builder.globalcontext.get("theme_search_as_you_type")).lower() == "true"
+    # from the configuration: when no page changed, the builder has no page context at all
+    theme_options = app.config.html_theme_options or {}
+    as_you_type = str(theme_options.get("search_as_you_type", False)).lower() == "true"
     for path in sorted(outdir.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
         if "<head>" not in text:  # a redirect stub (index.html) or a fragment
