@@ -202,7 +202,7 @@ def live_sampler(
         except (TypeError, ValueError) as err:  # e.g. a prompt without letters
             shown = f"{type(err).__name__}: {err}"
         out.value = (
-            '<pre class="book-stepper-text" style="white-space: pre-wrap">'
+            '<pre class="book-stepper-text" style="white-space: pre-wrap; overflow-wrap: anywhere">'
             f"{html.escape(shown)}</pre>"
         )
 
