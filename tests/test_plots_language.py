@@ -57,3 +57,12 @@ def test_seeds_of_different_lengths_are_cut_to_the_shortest():
 def test_bad_input(runs, kwargs, error, match):
     with pytest.raises(error, match=match):
         plots.plot_perplexity(runs, **kwargs)
+
+
+def test_every_run_gets_its_own_colour_and_cells_keep_theirs():
+    ax = plots.plot_perplexity(
+        {"RNN": curve([28, 9]), "GRU": curve([28, 8]), "LSTM": curve([28, 7])}
+    )
+    colours = [line.get_color() for line in ax.lines]
+    assert len(set(colours)) == 3
+    assert colours[0] == plots.COLORS["rnn"] and colours[2] == plots.COLORS["lstm"]

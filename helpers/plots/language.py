@@ -21,6 +21,7 @@ __all__ = ["plot_perplexity"]
 Curve = Sequence[Mapping[str, float]]
 _XLABELS = {"step": "updates", "seconds": "CPU seconds of training"}
 _TICKS = (1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 28, 40, 60, 100)
+# for runs not named after a cell, in this order, skipping colours a named run takes
 _COLORS = (COLORS["lstm"], COLORS["rnn"], COLORS["window"], COLORS["answer"], "#E69F00")
 
 
@@ -44,36 +45,41 @@ def plot_perplexity(
         raise ValueError("runs is empty; pass at least one curve, e.g. {'LSTM': checkpoints}.")
     if ax is None:
         _, ax = plt.subplots(figsize=(7.0, 3.6))
-    for k, (label, run) in enumerate(runs.items()):
+    spare = [c for c in _COLORS if c not in {COLORS.get(str(label).lower()) for label in runs}]
+    for label, run in runs.items():
         curves = [run] if run and isinstance(run[0], Mapping) else list(run)
         if not curves or not all(curves):
             raise ValueError(f"run {label!r} has no checkpoints.")
         n = min(len(c) for c in curves)
         xs = [statistics.median(c[i][x] for c in curves) for i in range(n)]
         values = [[c[i]["perplexity"] for c in curves] for i in range(n)]
-        colour = COLORS.get(label.lower(), _COLORS[k % len(_COLORS)])
+        # a run named after a cell (rnn, lstm) keeps that cell's colour across the book
+        colour = COLORS.get(str(label).lower()) or spare.pop(0)
         ax.plot(xs, [statistics.median(v) for v in values], color=colour, label=label)
         if len(curves) > 1:
             low, high = [min(v) for v in values], [max(v) for v in values]
             ax.fill_between(xs, low, high, color=colour, alpha=0.18, lw=0)
     for name, value in (baselines or {}).items():
         ax.axhline(value, color=COLORS["clean"], ls="--", lw=1)
-        ax.annotate(
+        ax.annotate(  # at the left, where the curves are still high above the baselines
             f"{name} {value:.2f}",
-            (1.0, value),
+            (0.0, value),
             xycoords=("axes fraction", "data"),
-            xytext=(-4, 3),
+            xytext=(4, 3),
             textcoords="offset points",
-            ha="right",
+            ha="left",
             va="bottom",
             fontsize=9,
             color="#555555",
         )
     ax.set_yscale("log")
-    low, high = ax.get_ylim()  # plain numbers on the log axis: 4, 5, 6, 8, 10, ...
+    low, high = ax.get_ylim()
+    if baselines and max(baselines.values()) * 1.1 > high:  # room for the top label
+        high = max(baselines.values()) * 1.15
+        ax.set_ylim(low, high)  # plain numbers on the log axis: 4, 5, 6, 8, 10, ...
     ax.yaxis.set_major_locator(FixedLocator([t for t in _TICKS if low <= t <= high]))
     ax.yaxis.set_major_formatter(ScalarFormatter())
     ax.yaxis.set_minor_locator(NullLocator())
     ax.set(xlabel=_XLABELS[x], ylabel="held-out perplexity")
-    ax.legend(loc="upper right")
+    ax.legend(loc="center right")  # the curves fall towards the lower right
     return ax
