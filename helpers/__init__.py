@@ -9,10 +9,12 @@ __all__ = [
     "data",
     "exercises",
     "forecast",
+    "language",
     "models",
     "plots",
     "scratch",
     "show",
+    "text",
     "training",
     "widgets",
 ]

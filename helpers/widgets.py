@@ -9,6 +9,9 @@ alt text a screen reader speaks for it) or text (a ``str``, shown preformatted, 
 model generates after an epoch). Each frame is an ``HTML`` widget, so its alt text travels with
 it into JupyterLab and into the saved state the book's pages render. The stepper opens with a
 sentence that says what the animation shows (``caption``).
+
+``live_sampler`` (chapter 7) is the exception: a prompt box and sliders whose every change
+runs a language model in the kernel, so it works in Jupyter only.
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ from __future__ import annotations
 import base64
 import html
 import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
 
-__all__ = ["Frames", "PngFrame", "epoch_stepper", "image_stepper"]
+__all__ = ["Frames", "PngFrame", "epoch_stepper", "image_stepper", "live_sampler"]
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -164,3 +167,46 @@ def epoch_stepper(
         caption = caption or getattr(frames, "caption", None)
         frames = dict(sorted(frames.items()))
     return image_stepper(frames, description="epoch", caption=caption, interval_ms=interval_ms)
+
+
+def live_sampler(
+    generate: Callable[[str, float, int], str],
+    *,
+    prompt: str = "the time traveller ",
+    temperature: float = 0.8,
+    length: int = 200,
+) -> widgets.VBox:
+    """A prompt box and sliders for temperature and length; the text below follows them.
+
+    ``generate(prompt, temperature, length)`` writes the text (chapter 7 passes a language
+    model's sampler). Unlike the steppers this widget runs Python at every change, so it
+    needs a live kernel: on the static site its controls do nothing.
+    """
+    if not callable(generate):
+        raise TypeError(f"generate must be a function, got {type(generate).__name__}.")
+    box = widgets.Text(value=prompt, description="prompt", continuous_update=False)
+    heat = widgets.FloatSlider(
+        value=temperature, min=0.1, max=2.0, step=0.1, description="temperature",
+        continuous_update=False,
+    )  # fmt: skip
+    size = widgets.IntSlider(
+        value=length, min=20, max=600, step=20, description="length", continuous_update=False
+    )
+    # an HTML widget, not an Output one: setting its value sends no output messages, so the
+    # notebook's stored outputs stay the same whatever the kernel does
+    out = widgets.HTML(layout=widgets.Layout(max_width="640px"))
+
+    def update(_change: object = None) -> None:
+        try:
+            shown = f"{box.value}{generate(box.value, heat.value, size.value)}"
+        except (TypeError, ValueError) as err:  # e.g. a prompt without letters
+            shown = f"{type(err).__name__}: {err}"
+        out.value = (
+            '<pre class="book-stepper-text" style="white-space: pre-wrap; overflow-wrap: anywhere">'
+            f"{html.escape(shown)}</pre>"
+        )
+
+    for control in (box, heat, size):
+        control.observe(update, names="value")
+    update()
+    return widgets.VBox([box, heat, size, out])

@@ -178,6 +178,34 @@ def lstm_net(layer=nn.LSTM, batch_first=True, step=-1, unpack=True):
     return LSTMNet
 
 
+def encoder(lower=True, collapse=True, first_letter=2, unknown=0):
+    def encode_chars(s):
+        s = s.lower() if lower else s
+        s = " ".join(s.split()) if collapse else s.replace("\n", " ")
+        ids = []
+        for ch in s:
+            if ch == " ":
+                ids.append(1)
+            elif "a" <= ch <= "z":
+                ids.append(ord(ch) - ord("a") + first_letter)
+            else:
+                ids.append(unknown)
+        return ids
+
+    return encode_chars
+
+
+def temperature_probs_wrong(kind):
+    def temperature_probs(logits, temperature):
+        if kind == "times":
+            return torch.softmax(logits * temperature, dim=-1)
+        if kind == "ignored":
+            return torch.softmax(logits, dim=-1)
+        return logits / temperature  # no softmax
+
+    return temperature_probs
+
+
 WRONG = {
     ("chapter1", "q1"): [rnn_sigmoid, rnn_no_memory, rnn_untransposed],
     ("chapter1", "q2"): [
@@ -223,6 +251,18 @@ WRONG = {
         lstm_net(unpack=False),
     ],
     ("chapter5", "q2"): [(1152, 320), (1280, 304), (320, 1280)],
+    ("chapter7", "q1"): [
+        encoder(lower=False),
+        encoder(collapse=False),
+        encoder(first_letter=1),
+        encoder(unknown=1),
+    ],
+    ("chapter7", "q2"): [(3.3322, 1.0, 2.0), (28.0, 0.0, 0.5), (1 / 28, 1.0, 0.5)],
+    ("chapter7", "q3"): [
+        temperature_probs_wrong("times"),
+        temperature_probs_wrong("ignored"),
+        temperature_probs_wrong("no softmax"),
+    ],
 }
 
 

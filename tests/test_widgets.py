@@ -18,7 +18,7 @@ import torch
 
 from helpers import plots
 from helpers.training import History, Snapshot
-from helpers.widgets import Frames, PngFrame, epoch_stepper, image_stepper
+from helpers.widgets import Frames, PngFrame, epoch_stepper, image_stepper, live_sampler
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -288,3 +288,36 @@ def test_frames_share_one_layout_and_style():
     _, _, _, stack = parts(image_stepper({i: frame(i) for i in range(4)}))
     assert len({id(page.layout) for page in stack.children}) == 1
     assert len({id(page.style) for page in stack.children}) == 1
+
+
+# ---------------------------------------------------------------- the live sampler (chapter 7)
+
+
+def test_live_sampler_shows_what_generate_writes_and_follows_its_controls():
+    calls = []
+
+    def generate(prompt, temperature, length):
+        calls.append((prompt, temperature, length))
+        return "x" * length
+
+    box = live_sampler(generate, prompt="the <time> ", temperature=0.5, length=40)
+    prompt, heat, size, out = box.children
+    assert calls == [("the <time> ", 0.5, 40)]  # filled once when built
+    assert "the &lt;time&gt; " + "x" * 40 in out.value  # escaped: the prompt, then the text
+    heat.value = 1.0
+    size.value = 60
+    prompt.value = "a"
+    assert calls[1:] == [("the <time> ", 1.0, 40), ("the <time> ", 1.0, 60), ("a", 1.0, 60)]
+
+
+def test_live_sampler_shows_a_bad_prompt_s_error_instead_of_raising():
+    def generate(prompt, temperature, length):
+        raise ValueError("prompt '?!' has no letter a-z")
+
+    out = live_sampler(generate, prompt="?!").children[-1]
+    assert "ValueError: prompt" in out.value
+
+
+def test_live_sampler_needs_a_function():
+    with pytest.raises(TypeError, match="generate must be a function"):
+        live_sampler("not a function")

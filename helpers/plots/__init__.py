@@ -6,6 +6,7 @@
 - ``gradients``: how far back a gradient reaches (chapters 1 and 4).
 - ``gates``: the LSTM's gates and its memory line (chapter 4).
 - ``comparison``: results across seeds (chapter 5).
+- ``language``: a language model's held-out perplexity over training (chapter 7).
 
 A chapter calls ``plots.plot_loss(...)``; a new figure goes into the module of its topic (or a
 new one) and its name into ``__all__`` below, which ``tests/test_plots_style.py`` checks.
@@ -14,6 +15,7 @@ new one) and its name into ``__all__`` below, which ``tests/test_plots_style.py`
 from helpers.plots.comparison import plot_seed_comparison
 from helpers.plots.gates import forget_gate_frames, plot_cell_memory, plot_gate_heatmaps
 from helpers.plots.gradients import plot_gradient_norms, plot_gradient_reach
+from helpers.plots.language import plot_perplexity
 from helpers.plots.series import (
     plot_forecast_modes,
     plot_loss,
@@ -34,6 +36,7 @@ __all__ = [
     "plot_gradient_norms",
     "plot_gradient_reach",
     "plot_loss",
+    "plot_perplexity",
     "plot_prediction",
     "plot_seed_comparison",
     "plot_series",

@@ -187,7 +187,9 @@ _MARK_STEPPERS = """() => {
   const found = [];
   for (const play of document.querySelectorAll('.widget-play')) {
     const box = play.closest('.widget-subarea');
-    const parts = box && box.querySelector('.widget-slider') && box.querySelector('img');
+    // a frame is a picture or, for a language model's samples, preformatted text
+    const frame = box && box.querySelector('img, pre.book-stepper-text');
+    const parts = box && box.querySelector('.widget-slider') && frame;
     if (parts && !found.includes(box)) found.push(box);
   }
   found.forEach((box, i) => box.setAttribute('data-test-stepper', i));

@@ -206,14 +206,18 @@ def test_launch_and_download_buttons(desktop, docname):
 
 # --- epoch steppers --------------------------------------------------------------------------
 
-# the one image showing in a stepper, with a digest of its pixels
+# the one frame showing in a stepper, with a digest of its pixels (a picture) or its text
 _FRAME = """async (box) => {
-  const images = Array.from(box.querySelectorAll('img'));
-  const shown = images.filter((img) => img.getClientRects().length);
+  const frames = Array.from(box.querySelectorAll('img, pre.book-stepper-text'));
+  const shown = frames.filter((frame) => frame.getClientRects().length);
   const handle = box.querySelector('.noUi-handle');
   const index = handle ? Number(handle.getAttribute('aria-valuenow')) : null;
   const last = handle ? Number(handle.getAttribute('aria-valuemax')) : null;
   if (shown.length !== 1) return {shown: shown.length, index, last};
+  if (shown[0].tagName === 'PRE') {  // a text frame: its words are what changes
+    const words = shown[0].textContent;
+    return {shown: 1, index, last, src: words, pixels: words};
+  }
   const img = shown[0], canvas = document.createElement('canvas');
   canvas.width = img.naturalWidth;
   canvas.height = img.naturalHeight;
@@ -228,7 +232,7 @@ _FRAME = """async (box) => {
 
 def _frame(stepper) -> dict:
     frame = stepper.evaluate(_FRAME)
-    assert frame["shown"] == 1, f"a stepper should show one image, it shows {frame['shown']}"
+    assert frame["shown"] == 1, f"a stepper should show one frame, it shows {frame['shown']}"
     return frame
 
 
