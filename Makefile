@@ -64,8 +64,8 @@ nbval-generic: $(VENV)/.installed-test
 
 # ruff's lint rules and its formatting, on the code and on the notebooks (pyproject.toml)
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check helpers tests benchmarks notebooks
-	$(BIN)/ruff format --check helpers tests benchmarks notebooks
+	$(BIN)/ruff check helpers tests benchmarks notebooks book/_ext
+	$(BIN)/ruff format --check helpers tests benchmarks notebooks book/_ext
 
 test: lint unit nbval nbval-generic site
 
@@ -73,7 +73,8 @@ test: lint unit nbval nbval-generic site
 site: book site-deps
 	$(BIN)/python -m pytest tests/site -q -m site
 
-# Debian's Chromium and a font for the glossary's Japanese (needs root) and npm copies of the CDN files the pages load, when missing;
+# Debian's Chromium and a font for the glossary's Japanese (needs root) and npm copies of the CDN files the pages load, when missing
+# (axe-core for the accessibility tests comes the same way, when the tests start);
 # if Chromium cannot be installed the site tests fail and say so
 site-deps: $(VENV)/.installed-test
 	@{ test -x /usr/bin/chromium && dpkg -s fonts-ipafont-gothic >/dev/null 2>&1; } || { \

@@ -2,8 +2,10 @@
 
     python benchmarks/site_size.py [SITE_HTML]    # default _build/html; exit 1 over a limit
 
-A page's size is its HTML (which holds the saved widget state, every stepper frame as base64)
-plus the images only it shows; the theme's shared files count once, in the total.
+A page's size is its HTML, its saved widget state (every stepper frame as base64, in
+<page>.widgets.json beside the page since book/_ext/page_fixes.py moves it there; a reader's
+browser fetches it when a widget comes near) and the images only it shows; the theme's shared
+files count once, in the total.
 Limits (issue 4): the heaviest page under 2 MB, the whole site under 25 MB.
 """
 
@@ -26,8 +28,9 @@ _IMG = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
 
 
 def page_size(site_html: Path, docname: str) -> dict[str, int]:
-    """Bytes of one page: html (widget state included), widget state alone, its own images."""
+    """Bytes of one page: html, widget state (in the page or beside it), its own images."""
     path = site_html / f"{docname}.html"
+    state = path.with_name(f"{path.stem}.widgets.json")
     html = path.read_text(encoding="utf-8")
     images = set()
     for src in _IMG.findall(html):
@@ -36,7 +39,8 @@ def page_size(site_html: Path, docname: str) -> dict[str, int]:
             images.add(image)
     return {
         "html": path.stat().st_size,
-        "widgets": sum(len(state.encode()) for state in _STATE.findall(html)),
+        "widgets": sum(len(found.encode()) for found in _STATE.findall(html))
+        + (state.stat().st_size if state.is_file() else 0),
         "images": sum(image.stat().st_size for image in images),
     }
 
@@ -57,7 +61,8 @@ def main(site_html: Path) -> int:
             print(f"{docname:40} not built")
             continue
         size = page_size(site_html, docname)
-        total = size["html"] + size["images"]
+        inline = size["widgets"] if not (site_html / f"{docname}.widgets.json").is_file() else 0
+        total = size["html"] + size["widgets"] - inline + size["images"]
         heaviest = max(heaviest, (docname, total), key=lambda item: item[1])
         print(
             f"{docname:40} {size['html'] / 1e3:9.0f} {size['widgets'] / 1e3:9.0f} "

@@ -113,7 +113,12 @@ def test_the_tests_and_benchmarks_import_only_what_make_test_installs():
     installed = set(pins(ROOT / "requirements.txt")) | set(
         pins(ROOT / "tests" / "requirements.txt")
     )
-    local = {"helpers", "site_support", "npm_copies"}  # this repository's own modules
+    # this repository's own modules: helpers, and the .py files the tests put on the path
+    local = {"helpers"} | {
+        path.stem
+        for folder in ("tests", "benchmarks", "book/_ext")
+        for path in (ROOT / folder).rglob("*.py")
+    }
     for folder in ("tests", "benchmarks"):
         for module, files in imported_modules(ROOT / folder).items():
             if module not in local:

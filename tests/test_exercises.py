@@ -201,6 +201,32 @@ def next_from_a_sine_only(window, step):  # the fit forgets the cosine: phase fi
     basis = torch.sin(s).reshape(-1, 1)
     coef = torch.linalg.lstsq(basis[:n], window.double().reshape(n, 1)).solution
     return (basis[n] @ coef)[0]
+def encoder(lower=True, collapse=True, first_letter=2, unknown=0):
+    def encode_chars(s):
+        s = s.lower() if lower else s
+        s = " ".join(s.split()) if collapse else s.replace("\n", " ")
+        ids = []
+        for ch in s:
+            if ch == " ":
+                ids.append(1)
+            elif "a" <= ch <= "z":
+                ids.append(ord(ch) - ord("a") + first_letter)
+            else:
+                ids.append(unknown)
+        return ids
+
+    return encode_chars
+
+
+def temperature_probs_wrong(kind):
+    def temperature_probs(logits, temperature):
+        if kind == "times":
+            return torch.softmax(logits * temperature, dim=-1)
+        if kind == "ignored":
+            return torch.softmax(logits, dim=-1)
+        return logits / temperature  # no softmax
+
+    return temperature_probs
 
 
 WRONG = {
@@ -251,6 +277,18 @@ WRONG = {
     ("chapter6", "q1"): [gru_cell(swap_z=True), gru_cell(swap_rz=True), gru_cell(no_reset=True)],
     ("chapter6", "q2"): [(0.731, 0.9933), (0.51, 2.5e-14), (1e-5, 0.51), (1.5, 0.5)],
     ("chapter6", "q3"): [next_is_last_point, next_from_a_sine_only],
+    ("chapter7", "q1"): [
+        encoder(lower=False),
+        encoder(collapse=False),
+        encoder(first_letter=1),
+        encoder(unknown=1),
+    ],
+    ("chapter7", "q2"): [(3.3322, 1.0, 2.0), (28.0, 0.0, 0.5), (1 / 28, 1.0, 0.5)],
+    ("chapter7", "q3"): [
+        temperature_probs_wrong("times"),
+        temperature_probs_wrong("ignored"),
+        temperature_probs_wrong("no softmax"),
+    ],
 }
 
 

@@ -8,6 +8,7 @@
 - ``comparison``: results across seeds (chapter 5).
 - ``memory``: why an LSTM, measured: recipes, gates, floors, recall against lag, gradient
   reach of trained networks, forecast error against horizon (chapter 6).
+- ``language``: a language model's held-out perplexity over training (chapter 7).
 
 A chapter calls ``plots.plot_loss(...)``; a new figure goes into the module of its topic (or a
 new one) and its name into ``__all__`` below, which ``tests/test_plots_style.py`` checks.
@@ -24,6 +25,7 @@ from helpers.plots.memory import (
     plot_recall_sweep,
     plot_window_floors,
 )
+from helpers.plots.language import plot_perplexity
 from helpers.plots.series import (
     plot_forecast_modes,
     plot_loss,
@@ -46,6 +48,7 @@ __all__ = [
     "plot_horizon_error",
     "plot_loss",
     "plot_loss_curves",
+    "plot_perplexity",
     "plot_prediction",
     "plot_reach_by_lag",
     "plot_recall_sweep",

@@ -131,19 +131,33 @@ def forget_gate_frames(
 ) -> dict[str, bytes]:
     """One PNG of ``plot_cell_memory`` per forget value, keyed "0.1", "0.25", ... for a slider.
 
+    Each frame is a ``widgets.PngFrame`` with alt text; the ``widgets.Frames`` has a caption.
+
     Shapes: frames {f label: PNG bytes}, one per forget value.
     """
+    from helpers.widgets import Frames, PngFrame  # imported here: plots need no ipywidgets
+
     if len(forget_values) == 0:
         raise ValueError("forget_values is empty; pass values from 0 to 1, e.g. (0.0, 0.5, 1.0).")
     labels = [_label(real_number("forget", f, FORGET_RULE, low=0, high=1)) for f in forget_values]
     repeated = sorted({label for label in labels if labels.count(label) > 1})
     if repeated:  # a slider keeps one frame per label: the later frame would hide the earlier
         raise ValueError(f"forget_values repeats {repeated}; pass each value once.")
-    frames = {}
+    frames = Frames(
+        caption="How long the cell state keeps a value written at step 0, with the input gate "
+        f"shut, for forget-gate values f from {labels[0]} to {labels[-1]}: press Play, or move "
+        "the slider."
+    )
+    after = min(10, steps)
     for f, label in zip(forget_values, labels, strict=True):
         fig, ax = plt.subplots(figsize=(7.0, 3.0))
         plot_cell_memory(f, steps=steps, ax=ax)
-        frames[label] = figure_png(fig, dpi=dpi)
+        alt = (
+            f"Forget gate f = {label}: bars of the cell state c_t over {steps} steps, starting "
+            f"at 1 and multiplied by f at every step; after {after} steps c_{after} = "
+            f"{f**after:.3g}."
+        )
+        frames[label] = PngFrame(figure_png(fig, dpi=dpi), alt)
     return frames
 
 

@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from helpers._checks import finite_series, positive_int, real_number
+from helpers.forecast import rmse
 from helpers.plots.style import COLORS, data_ylim, figure_png
 
 __all__ = [
@@ -115,16 +116,35 @@ def plot_loss(
 
 
 def prediction_frames(history, series: object, n_time: int, *, dpi: int = 72) -> dict[int, bytes]:
-    """Render every snapshot of a training ``History`` as a PNG frame for the epoch stepper."""
+    """Render every snapshot of a training ``History`` as a PNG frame for the epoch stepper.
+
+    Each frame is a ``widgets.PngFrame`` whose alt text gives the epoch, its loss and how far
+    the forecast is off; the ``widgets.Frames`` returned carries the stepper's caption.
+    """
+    from helpers.widgets import Frames, PngFrame  # imported here: plots need no ipywidgets
+
     if not history.snapshots:
         raise ValueError("history has no snapshots; train with snapshot_every set to an int.")
-    frames = {}
+    epochs = list(history.snapshots)
+    frames = Frames(
+        caption=f"The model's closed-loop forecast (orange) against the data (blue) after each "
+        f"training epoch, from epoch {epochs[0]} to {epochs[-1]}: press Play, or move the slider."
+    )
+    y = finite_series("series", series)
     for epoch, snap in history.snapshots.items():
         fig, ax = plt.subplots(figsize=(7.0, 3.0))
         plot_prediction(
             series, snap.predicted, n_time, ax=ax, title=f"epoch {epoch}   loss {snap.loss:.4f}"
         )
-        frames[epoch] = figure_png(fig, dpi=dpi)
+        p = finite_series("predicted", snap.predicted)
+        end = min(p.numel(), y.numel())
+        off = rmse(p[n_time:end], y[n_time:end]) if end > n_time else 0.0
+        alt = (
+            f"Epoch {epoch}, training loss {snap.loss:.4f}. The closed-loop forecast (orange) "
+            f"against the data (blue): after the {n_time}-step seed window it is off by "
+            f"{off:.2f} on average (root mean square error)."
+        )
+        frames[epoch] = PngFrame(figure_png(fig, dpi=dpi), alt)
     return frames
 
 

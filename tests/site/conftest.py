@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import npm_copies
 import pytest
-from site_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SITE_HTML, Visit, serve, visit
+from site_support import AXE, CHROMIUM, CHROMIUM_ARGS, DESKTOP, SITE_HTML, Visit, serve, visit
 
 
 @pytest.fixture(scope="session")
@@ -13,6 +13,7 @@ def site():
     if not (SITE_HTML / "index.html").is_file():
         pytest.fail(f"{SITE_HTML} has no built site: run `make book` first (make test does).")
     npm_copies.install_for_site(SITE_HTML)
+    npm_copies.ensure(*AXE)  # the accessibility tests inject it into each page
     with serve(SITE_HTML) as url:
         yield url
 

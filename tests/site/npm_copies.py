@@ -23,12 +23,11 @@ NPM_DIR = ROOT / "_build" / "npm"
 # https://cdn.jsdelivr.net/npm/<pkg>@<version>/<path> and the same shape on unpkg
 _NPM_URL = re.compile(r"^/(?:npm/)?((?:@[^/@]+/)?[^/@]+)@([^/]+)/(.+)$")
 _NPM_HOSTS = {"cdn.jsdelivr.net": "/npm/", "unpkg.com": "/"}
-# cdnjs serves its own minified builds; map them to the npm package that holds the source.
-# Its bytes differ, so the page's `integrity` hash cannot match (see tests/site/conftest.py).
-_CDNJS = re.compile(r"^/ajax/libs/require\.js/([^/]+)/require(?:\.min)?\.js$")
-# a CDN file a page loads by itself (a string in a script is not loaded until the script says)
-_CDN_HOSTS = r"cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com"
-_CDN_SRC = re.compile(rf'\b(?:src|href)="(https://(?:{_CDN_HOSTS})/[^"]+)"')
+# A CDN file a page loads, or names for its widget loader to load (data-require=...). Only
+# npm mirrors: their files are the npm package's, byte for byte, so an `integrity` pin can be
+# checked against the npm copy. (cdnjs serves its own minified builds, which no test can check.)
+_CDN_HOSTS = r"cdn\.jsdelivr\.net|unpkg\.com"
+_CDN_SRC = re.compile(rf'\b(?:src|href|data-[a-z-]+)="(https://(?:{_CDN_HOSTS})/[^"]+)"')
 
 
 def npm_package(url: str) -> tuple[str, str, str] | None:
@@ -37,8 +36,6 @@ def npm_package(url: str) -> tuple[str, str, str] | None:
     if parts.hostname in _NPM_HOSTS and parts.path.startswith(_NPM_HOSTS[parts.hostname]):
         if match := _NPM_URL.match(parts.path):
             return match.group(1), match.group(2), match.group(3)
-    if parts.hostname == "cdnjs.cloudflare.com" and (match := _CDNJS.match(parts.path)):
-        return "requirejs", match.group(1), "require.js"
     return None
 
 
@@ -91,7 +88,7 @@ def local_file(url: str) -> Path | None:
 
 
 def cdn_urls(site_html: Path) -> set[str]:
-    """Every CDN URL the built pages load with a src= or href= attribute."""
+    """Every CDN URL the built pages load (src=, href=) or name for a script (data-...=)."""
     urls: set[str] = set()
     for page in site_html.rglob("*.html"):
         urls.update(_CDN_SRC.findall(page.read_text(encoding="utf-8", errors="replace")))

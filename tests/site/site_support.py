@@ -7,13 +7,9 @@ blocked and recorded, so a test can name it.
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
-import io
 import mimetypes
 import os
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,9 +35,6 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-# Third-party requests the tests block on purpose. Empty: every request a page makes is served
-# (the site itself, or a CDN file from its npm copy); anything else fails the page's test.
-DELIBERATELY_BLOCKED: tuple[str, ...] = ()
 
 
 def toc_pages() -> list[str]:
@@ -67,56 +60,10 @@ def book_config() -> dict:
 
 # --- the local server ------------------------------------------------------------------------
 
-_SCRIPT_TAG = re.compile(r"<script\b[^>]*>")
-_INTEGRITY = re.compile(r'\s+integrity="(sha(?:256|384|512))-([^"]+)"')
-_SRC = re.compile(r'\bsrc="([^"]+)"')
-
-
-def _pin_matches(algorithm: str, digest: str, data: bytes) -> bool:
-    return base64.b64encode(hashlib.new(algorithm, data).digest()).decode() == digest
-
-
-def serve_as_browser_gets_it(html: bytes) -> tuple[bytes, list[str]]:
-    """The page, minus any `integrity` pin that its local CDN copy cannot meet.
-
-    require.js comes from cdnjs, pinned by the SHA-256 of cdnjs's own minified build; npm's
-    `requirejs` package at the same version ships the unminified source, whose bytes (and so
-    hash) differ, and Chromium would refuse it. Where the npm copy's bytes match the pin the page
-    is served untouched. Returns the page and the URLs whose pin was dropped.
-    """
-    dropped: list[str] = []
-
-    def fix(tag: re.Match) -> str:
-        text = tag.group(0)
-        pin, src = _INTEGRITY.search(text), _SRC.search(text)
-        if pin is None or src is None:
-            return text
-        local = npm_copies.local_file(src.group(1))
-        if local is None or (local.is_file() and _pin_matches(*pin.groups(), local.read_bytes())):
-            return text
-        dropped.append(src.group(1))
-        return _INTEGRITY.sub("", text)
-
-    page = _SCRIPT_TAG.sub(fix, html.decode("utf-8"))
-    return page.encode("utf-8"), dropped
-
 
 class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
-
-    def send_head(self):  # type: ignore[override]
-        path = Path(self.translate_path(self.path))
-        if path.is_dir() and self.path.endswith("/"):
-            path = path / "index.html"
-        if path.suffix != ".html" or not path.is_file():
-            return super().send_head()
-        body, _ = serve_as_browser_gets_it(path.read_bytes())
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
 
 
 @contextmanager
@@ -150,12 +97,11 @@ class Visit:
 
     def problems(self) -> list[str]:
         """Everything that should not happen on a page a reader opens."""
-        unexpected = [u for u in self.blocked if not u.startswith(DELIBERATELY_BLOCKED)]
         return (
             [f"page error: {e}" for e in self.page_errors]
             + [f"console error: {e}" for e in self.console_errors]
             + [f"failed request: {r}" for r in self.failed_requests]
-            + [f"request to a host the test cannot serve: {u}" for u in unexpected]
+            + [f"request to a host the test cannot serve: {u}" for u in self.blocked]
             + [f"websocket (a kernel?): {u}" for u in self.websockets]
         )
 
@@ -178,20 +124,32 @@ def _serve_cdn(route, blocked: list[str]) -> None:
         route.fulfill(status=404, body=f"not in the npm copy: {local}")
 
 
-# runs in the page: resolves once the widget views are drawn and MathJax has typeset
+# runs in the page: resolves once the widget views are drawn and MathJax has typeset. Widgets
+# load when they come near the screen (book/_static/widgets-loader.js), so it goes to each one
+# as a reader scrolling down would, then back to the top.
 _SETTLE = """async () => {
-  const views = document.querySelectorAll('script[type$="widget-view+json"]');
-  const drawn = () => document.querySelectorAll('.widget-subarea > *').length;
-  for (let i = 0; i < 200 && drawn() < views.length; i++)
-    await new Promise((r) => setTimeout(r, 50));
-  if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise)
-    await window.MathJax.startup.promise;
+  const views = Array.from(document.querySelectorAll('script[type$="widget-view+json"]'));
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  for (const view of views) {
+    const output = view.parentElement;
+    output.scrollIntoView({block: 'center'});
+    for (let i = 0; i < 300 && !output.querySelector('.widget-subarea > *'); i++) await sleep(50);
+  }
+  window.scrollTo(0, 0);
+  // MathJax loads once the page has painted (book/_ext/page_fixes.py): wait for it to start
+  const started = () => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise;
+  if (document.querySelector('[data-mathjax-src]'))
+    for (let i = 0; i < 300 && !started(); i++) await sleep(50);
+  if (started()) await window.MathJax.startup.promise;
   return views.length;
 }"""
 
 
-def visit(context, site: str, docname: str) -> Visit:
-    """Open site/docname.html in a browser context; return once widgets and math are drawn."""
+def visit(context, site: str, docname: str, *, settle: bool = True) -> Visit:
+    """Open site/docname.html in a browser context; return once widgets and math are drawn.
+
+    settle=False returns once the page has loaded, before any scrolling (no widget drawn yet).
+    """
     page = context.new_page()
     seen = Visit(page=page, url=f"{site}/{docname}.html")
     context.route(lambda url: not url.startswith(site), lambda r: _serve_cdn(r, seen.blocked))
@@ -209,8 +167,9 @@ def visit(context, site: str, docname: str) -> Visit:
     page.on("websocket", lambda ws: seen.websockets.append(ws.url))
     response = page.goto(seen.url, wait_until="load")
     seen.status = response.status if response else None
-    page.evaluate(_SETTLE)
-    page.wait_for_load_state("networkidle")
+    if settle:
+        page.evaluate(_SETTLE)
+        page.wait_for_load_state("networkidle")
     return seen
 
 
@@ -220,3 +179,59 @@ def screenshot(seen: Visit, docname: str, viewport: dict) -> Path:
     path = SCREENSHOTS / f"{docname.replace('/', '_')}-{viewport['width']}x{viewport['height']}.png"
     seen.page.screenshot(path=str(path))
     return path
+
+
+# a stepper: a widget output holding a Play button, a slider and an image (the Stack draws
+# only its selected child, so one <img> is in the DOM at a time)
+_MARK_STEPPERS = """() => {
+  const found = [];
+  for (const play of document.querySelectorAll('.widget-play')) {
+    const box = play.closest('.widget-subarea');
+    // a frame is a picture or, for a language model's samples, preformatted text
+    const frame = box && box.querySelector('img, pre.book-stepper-text');
+    const parts = box && box.querySelector('.widget-slider') && frame;
+    if (parts && !found.includes(box)) found.push(box);
+  }
+  found.forEach((box, i) => box.setAttribute('data-test-stepper', i));
+  return found.length;
+}"""
+
+
+def find_steppers(page) -> list:
+    """Locators of the page's epoch steppers, in page order (each marked data-test-stepper=i)."""
+    count = page.evaluate(_MARK_STEPPERS)
+    return [page.locator(f'[data-test-stepper="{i}"]') for i in range(count)]
+
+
+# --- accessibility: axe-core -----------------------------------------------------------------
+
+AXE = ("axe-core", "4.14.1")
+# the rules the issue asks for: WCAG 2.0 and 2.1, levels A and AA
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+_AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                          resultTypes: ['violations']});
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => ({target: n.target.join(' '), summary: n.failureSummary})),
+  }));
+}"""
+
+
+def set_mode(page, mode: str) -> None:
+    """Switch the theme to 'light' or 'dark' as its toggle does, and let the colours settle."""
+    page.evaluate(
+        """(mode) => {
+          document.documentElement.dataset.mode = mode;
+          document.documentElement.dataset.theme = mode;
+        }""",
+        mode,
+    )
+    page.wait_for_timeout(350)  # the theme fades colours over 0.3 s at most
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(npm_copies.ensure(*AXE) / "axe.min.js"))
+    return page.evaluate(_AXE_RUN, AXE_TAGS)

@@ -7,13 +7,17 @@ without touching this file. Run with `make test` (which builds the site first) o
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib.util
 import json
 import re
+import sys
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import npm_copies
 import pytest
 from site_support import (
     DESKTOP,
@@ -22,10 +26,14 @@ from site_support import (
     SCREENSHOTS,
     SITE_HTML,
     book_config,
+    find_steppers,
     screenshot,
-    serve_as_browser_gets_it,
     toc_pages,
+    visit,
 )
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from page_fixes import STATE_SUFFIX  # noqa: E402
 
 pytestmark = pytest.mark.site
 
@@ -38,9 +46,15 @@ def _built(docname: str) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
+def _widget_state(docname: str) -> str:
+    """The page's saved widget state: beside the page since book/_ext/page_fixes.py moved it."""
+    path = SITE_HTML / f"{docname}{STATE_SUFFIX}"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
 def _play_models(docname: str) -> int:
     """How many Play widgets the page's saved widget state holds."""
-    return _built(docname).count('"model_name": "PlayModel"')
+    return _widget_state(docname).count('"model_name": "PlayModel"')
 
 
 def _name(docname: str) -> str:
@@ -138,7 +152,7 @@ def test_math_renders(desktop, docname):
 def test_phone_layout(open_page, docname):
     visit = open_page(docname, PHONE)
     screenshot(visit, docname, PHONE)
-    for i, stepper in enumerate(_find_steppers(visit.page)):
+    for i, stepper in enumerate(find_steppers(visit.page)):
         stepper.scroll_into_view_if_needed()
         stepper.screenshot(path=str(SCREENSHOTS / f"{_name(docname)}-stepper{i}-390.png"))
     _fail_if(visit.problems(), f"{docname} on a phone")
@@ -192,27 +206,18 @@ def test_launch_and_download_buttons(desktop, docname):
 
 # --- epoch steppers --------------------------------------------------------------------------
 
-# a stepper: a widget output holding a Play button, a slider and an image (the Stack draws
-# only its selected child, so one <img> is in the DOM at a time)
-_MARK_STEPPERS = """() => {
-  const found = [];
-  for (const play of document.querySelectorAll('.widget-play')) {
-    const box = play.closest('.widget-subarea');
-    const parts = box && box.querySelector('.widget-slider') && box.querySelector('img');
-    if (parts && !found.includes(box)) found.push(box);
-  }
-  found.forEach((box, i) => box.setAttribute('data-test-stepper', i));
-  return found.length;
-}"""
-
-# the one image showing in a stepper, with a digest of its pixels
+# the one frame showing in a stepper, with a digest of its pixels (a picture) or its text
 _FRAME = """async (box) => {
-  const images = Array.from(box.querySelectorAll('img'));
-  const shown = images.filter((img) => img.getClientRects().length);
+  const frames = Array.from(box.querySelectorAll('img, pre.book-stepper-text'));
+  const shown = frames.filter((frame) => frame.getClientRects().length);
   const handle = box.querySelector('.noUi-handle');
   const index = handle ? Number(handle.getAttribute('aria-valuenow')) : null;
   const last = handle ? Number(handle.getAttribute('aria-valuemax')) : null;
   if (shown.length !== 1) return {shown: shown.length, index, last};
+  if (shown[0].tagName === 'PRE') {  // a text frame: its words are what changes
+    const words = shown[0].textContent;
+    return {shown: 1, index, last, src: words, pixels: words};
+  }
   const img = shown[0], canvas = document.createElement('canvas');
   canvas.width = img.naturalWidth;
   canvas.height = img.naturalHeight;
@@ -225,14 +230,9 @@ _FRAME = """async (box) => {
 }"""
 
 
-def _find_steppers(page) -> list:
-    count = page.evaluate(_MARK_STEPPERS)
-    return [page.locator(f'[data-test-stepper="{i}"]') for i in range(count)]
-
-
 def _frame(stepper) -> dict:
     frame = stepper.evaluate(_FRAME)
-    assert frame["shown"] == 1, f"a stepper should show one image, it shows {frame['shown']}"
+    assert frame["shown"] == 1, f"a stepper should show one frame, it shows {frame['shown']}"
     return frame
 
 
@@ -251,7 +251,7 @@ def test_epoch_steppers_work_without_a_kernel(open_page, desktop, docname):
     """Play advances the frames and the slider changes the visible image, on the static page."""
     expected = _play_models(docname)
     visit = open_page(docname) if expected else desktop(docname)
-    steppers = _find_steppers(visit.page)
+    steppers = find_steppers(visit.page)
     assert len(steppers) == expected, (
         f"{docname}: the saved widget state has {expected} Play widgets, "
         f"the page shows {len(steppers)} steppers"
@@ -311,13 +311,34 @@ def test_front_door_opens_the_first_page(browser, site):
         context.close()
 
 
-def test_only_requirejs_pin_is_dropped():
-    """The server serves pages as built, except require.js's `integrity` pin (site_support.py)."""
-    dropped = set()
-    for path in SITE_HTML.rglob("*.html"):
-        dropped.update(serve_as_browser_gets_it(path.read_bytes())[1])
-    others = [url for url in dropped if "/require.js/" not in url]
-    assert not others, f"integrity pins dropped for more than require.js: {others}"
+_PINNED = re.compile(r'data-([a-z-]+)-integrity="(sha(?:256|384|512))-([^"]+)"')
+
+
+def test_integrity_pins_match_the_npm_copies():
+    """Each `integrity` pin the widget loader enforces is the hash of the file it names.
+
+    The pins are checked against the npm package the CDN URL names (jsDelivr's /npm/ mirror
+    serves those bytes unchanged), so a wrong pin fails here, and in the browser, where a file
+    that does not match its pin is refused and the steppers do not draw.
+    """
+    config = book_config()["sphinx"]["config"]["nb_ipywidgets_js"]["widgets-loader.js"]
+    files = {
+        "require": config["data-require"],
+        "embed": config["data-html-manager"] + "/embed-amd.js",
+    }
+    checked = []
+    for name, url in files.items():
+        algorithm, digest = config[f"data-{name}-integrity"].split("-", 1)
+        local = npm_copies.local_file(url)
+        assert local is not None and local.is_file(), f"{url} has no npm copy to check its pin by"
+        actual = base64.b64encode(hashlib.new(algorithm, local.read_bytes()).digest()).decode()
+        assert actual == digest, f"the pin for {url} is {digest}; its npm copy hashes to {actual}"
+        checked.append(url)
+    # and the built pages carry those pins, not stale ones
+    for docname in PAGES:
+        for attribute, algorithm, digest in _PINNED.findall(_built(docname)):
+            assert f"{algorithm}-{digest}" == config[f"data-{attribute}-integrity"], docname
+    assert len(checked) == 2
 
 
 def test_site_size_within_limits():
@@ -326,3 +347,112 @@ def test_site_size_within_limits():
     site_size = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(site_size)
     assert site_size.main(SITE_HTML) == 0, "over a size limit: see the table above"
+
+
+# --- what the page fixes keep working (book/_ext/page_fixes.py, widgets-loader.js) ---------
+
+
+_HEAD_SCRIPT = re.compile(r"<script\b([^>]*)>", re.S)
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_no_script_blocks_the_first_paint(docname):
+    """In <head> only documentation_options.js (tiny; inline scripts need it) loads blocking."""
+    head = _built(docname).split("</head>", 1)[0]
+    blocking = [
+        attrs
+        for attrs in _HEAD_SCRIPT.findall(head)
+        if re.search(r'(?:^|\s)src="', attrs)  # not data-...-src=: an inline script
+        and not re.search(r"\b(defer|async|type=)", attrs)
+        and "documentation_options.js" not in attrs
+    ]
+    assert not blocking, f"{docname}: scripts that block the first paint: {blocking}"
+    assert "fontawesome.js" not in _built(docname), "the theme's fontawesome.js is back"
+    assert 'widget-state+json">{' not in head, "widget state in <head> again"
+
+
+def test_search_finds_a_word(browser, site):
+    """The search page still searches (its scripts were left alone), from a fresh context."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(f"{site}/search.html?q=forget+gate")
+        results = page.locator("#search-results li a")
+        results.first.wait_for(timeout=15_000)
+        assert results.count() >= 1
+        assert any(
+            "04_lstm_gates" in (href or "")
+            for href in results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        ), "searching 'forget gate' does not find chapter 4"
+    finally:
+        context.close()
+
+
+def test_search_dialog_and_dark_mode_toggle(open_page):
+    """The search button opens the search box; the colour-mode button switches the theme."""
+    visit = open_page(PAGES[0])
+    page = visit.page
+    page.locator(".search-button__button:visible").first.click()
+    assert page.locator("#pst-search-dialog input[name=q]").is_visible()
+    page.keyboard.press("Escape")
+    # the button cycles the mode (light, dark, auto: auto follows the system, light here)
+    themes = []
+    for _ in range(3):
+        page.locator(".theme-switch-button:visible").first.click()
+        themes.append(page.evaluate("() => document.documentElement.dataset.theme"))
+    assert "dark" in themes and themes[-1] == "light", f"the colour-mode button gave {themes}"
+    _fail_if(visit.problems(), "search and colour mode")
+
+
+def test_widgets_load_only_when_a_reader_comes_near(browser, site):
+    """A stepper page loads neither widget state nor widget manager until one comes near."""
+    docname = next(page for page in PAGES if _play_models(page))
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        requests: list[str] = []
+        context.on("request", lambda r: requests.append(r.url))
+        seen = visit(context, site, docname, settle=False)
+        page = seen.page
+        page.wait_for_load_state("networkidle")
+        far = page.evaluate(
+            """() => document.querySelector('script[type$="widget-view+json"]')
+                 .parentElement.getBoundingClientRect().top > 2 * window.innerHeight"""
+        )
+        widget_files = ("widgets.json", "embed-amd.js", "require.js")
+        if far:  # the first widget is more than a screen below: nothing of it yet
+            early = [u for u in requests if u.endswith(widget_files)]
+            assert not early, f"{docname} loads widget files before they are needed: {early}"
+        steppers = page.locator(".book-stepper")
+        page.evaluate(
+            "() => document.querySelector('script[type$=\"widget-view+json\"]')"
+            ".parentElement.scrollIntoView()"
+        )
+        steppers.first.wait_for(timeout=20_000)
+        loaded = [name for name in widget_files if any(u.endswith(name) for u in requests)]
+        assert loaded == list(widget_files), f"{docname} loaded only {loaded} near its widgets"
+        _fail_if(seen.problems(), f"{docname} loading widgets on the way")
+    finally:
+        context.close()
+
+
+_ICONS = """() => {
+  const icons = Array.from(document.querySelectorAll('i[class*="fa-"], span[class*="fa-"], .fa'))
+    .filter((el) => el.getClientRects().length);
+  const undrawn = icons.filter((el) => {
+    const before = getComputedStyle(el, '::before');
+    const masked = (before.maskImage || before.webkitMaskImage || 'none') !== 'none';
+    return !(masked && parseFloat(before.width) > 0 && parseFloat(before.height) > 0);
+  }).map((el) => el.className);
+  const fonts = performance.getEntriesByType('resource').map((r) => r.name)
+    .filter((url) => /\\.(woff2?|ttf|eot)(\\?|$)/.test(url) && !/mathjax/i.test(url));
+  return {count: icons.length, undrawn, fonts};
+}"""
+
+
+@pytest.mark.parametrize("docname", [PAGES[0], *(p for p in PAGES if _play_models(p))][:2])
+def test_icons_are_drawn_without_icon_fonts(desktop, docname):
+    """The theme's and the Play widget's icons come from _static/icons.css; no icon font loads."""
+    icons = desktop(docname).page.evaluate(_ICONS)
+    assert icons["count"] >= 5, f"{docname}: only {icons['count']} icons visible"
+    assert not icons["undrawn"], f"{docname}: icons not drawn by icons.css: {icons['undrawn']}"
+    assert not icons["fonts"], f"{docname}: icon fonts downloaded: {icons['fonts']}"

@@ -1,0 +1,251 @@
+"""Fixes to the pages the theme and myst-nb write: less to load before the text, right names.
+
+A small Sphinx extension (registered in _config.yml) that rewrites each built HTML page once
+the build has finished (issue 12). Every fix is a text substitution on markup the theme or
+myst-nb writes the same way on every page; each says why below. When a pattern that should be
+on a page is missing (a new theme version), the build warns, and with -W the build fails, so a
+fix never silently stops applying. Running it twice changes nothing.
+
+1. The theme's fontawesome.js (1.5 MB; it turns each <i class="fa-..."> into an inline <svg>)
+   is dropped: the theme's CSS already draws the same Font Awesome 6 icons from its web fonts,
+   and the script's swapping broke the Play widget's icons. Those fonts are 270 kB (solid and
+   brands) for the 20 icons the pages show, so _static/icons.css draws those instead, as CSS
+   masks of their SVG paths, read at build time from the theme's own fontawesome.js: the fonts
+   are then never fetched. An icon not in it (one a script adds later) still gets its font.
+2. Sphinx's search scripts (searchtools.js, language_data.js, searchindex.js) load in <head>,
+   blocking the first paint of every page, for the theme's search-as-you-type, which this book
+   does not turn on: they stay only on the search page, where they do the searching. The other
+   scripts in <head> (Sphinx's, the theme's, copy and toggle buttons) are deferred: they run
+   once the page is parsed, in the same order, before DOMContentLoaded, which is when they
+   start work. documentation_options.js stays: inline scripts after it assign to the object it
+   defines.
+   MathJax (270 kB compressed, most of a second of script on a phone) loads once the page has
+   painted: the text shows first and the equations are typeset a moment later. As a deferred
+   script it ran before the first paint whenever it arrived before the page was parsed.
+3. Accessible names that differ from the visible text (WCAG 2.5.3, axe's
+   label-content-name-mismatch): the search buttons read "Search Ctrl+K" but are named
+   "Search", and myst-nb's show/hide toggles read "Show code cell source" but are named
+   "Toggle hidden content". Without the aria-label the visible text is the name.
+4. The saved widget state (every stepper frame, base64; ~0.3 MB a page) moves out of <head>
+   into <page>.widgets.json beside the page; book/_static/widgets-loader.js fetches it, with
+   the widget manager, when a widget comes near the screen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+_FONTAWESOME_JS = re.compile(
+    r"[ \t]*(?:<!-- So that users can add custom icons -->\s*)?"
+    r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?'
+)
+_SEARCH_JS = re.compile(
+    r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
+    r'searchindex\.js)"></script>\n?'
+)
+# a <script src=...> that blocks the parser: no defer, async or type (type="module" defers)
+_BLOCKING_JS = re.compile(r'<script (?![^>]*\b(?:defer|async|type)\b)([^>]*\bsrc="([^"]+)"[^>]*)>')
+KEEP_BLOCKING = ("documentation_options.js",)
+_MATHJAX = re.compile(r'<script defer="defer" src="(https://[^"]*/mathjax[^"]*)"></script>')
+_MATHJAX_AFTER_PAINT = (
+    '<script data-mathjax-src="{url}">(function (src) {{'
+    " const load = () => {{ const s = document.createElement('script');"
+    " s.src = src; s.async = true; document.head.appendChild(s); }};"
+    " const afterPaint = () => requestAnimationFrame(() => setTimeout(load));"
+    " if (document.readyState === 'loading')"
+    " document.addEventListener('DOMContentLoaded', afterPaint); else afterPaint();"
+    " }})(document.currentScript.dataset.mathjaxSrc);</script>"
+)
+_SEARCH_BUTTON_LABEL = re.compile(
+    r'(<button class="[^"]*search-button__button[^"]*"[^>]*?) aria-label="Search"'
+)
+_TOGGLE_LABEL = ' aria-label="Toggle hidden content"'
+_WIDGET_STATE = re.compile(
+    r'<script type="application/vnd\.jupyter\.widget-state\+json">(.+?)</script>', re.S
+)
+STATE_SUFFIX = ".widgets.json"
+
+# --- icons: Font Awesome's SVG paths as CSS masks ----------------------------------------------
+
+ICONS_CSS = "icons.css"
+_STYLES = {
+    "fa-solid": "fas",
+    "fas": "fas",
+    "fa-brands": "fab",
+    "fab": "fab",
+    "fa-regular": "far",
+    "far": "far",
+}
+# the Play widget's Font Awesome 4 icons (drawn by the widget manager, so in no built page)
+WIDGET_ICONS = {("fas", name) for name in ("play", "pause", "stop", "retweet")}
+_ICON_CLASSES = re.compile(r'class="([^"]*\bfa-[^"]*)"')
+# one icon in fontawesome.js: name:[width,height,[aliases],"unicode","svg path"]
+_ICON_DEF = re.compile(
+    r'(?:"([a-z0-9-]+)"|\b([a-z0-9]+)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]'
+)
+# where a pack of icons is handed to the library: d("fas",p)
+_PACK = re.compile(r'\(\s*"(fa[srb])"\s*,\s*[\w$]+\s*\)')
+
+
+def icons_used(pages: list[str]) -> set[tuple[str, str]]:
+    """(style, name) of every Font Awesome icon in the pages' HTML, e.g. ("fas", "bars")."""
+    found = set()
+    for text in pages:
+        for classes in _ICON_CLASSES.findall(text):
+            tokens = classes.split()
+            style = next((_STYLES[t] for t in tokens if t in _STYLES), None)
+            if style:
+                found.update((style, t[3:]) for t in tokens if t.startswith("fa-"))
+    return found
+
+
+def icon_paths(fontawesome_js: str) -> dict[tuple[str, str], tuple[int, int, str]]:
+    """{(style, name): (width, height, SVG path)} of every icon fontawesome.js defines."""
+    packs = [(m.start(), m.group(1)) for m in _PACK.finditer(fontawesome_js)]
+    icons = {}
+    for m in _ICON_DEF.finditer(fontawesome_js):
+        style = next((s for at, s in packs if at > m.start()), None)  # the pack it is handed to
+        if style:
+            name = m.group(1) or m.group(2)
+            icons.setdefault((style, name), (int(m.group(3)), int(m.group(4)), m.group(5)))
+    return icons
+
+
+def icons_css(wanted: set[tuple[str, str]], paths: dict) -> str:
+    """CSS drawing each wanted icon (that the theme defines) as a mask in the text colour."""
+    classes = {
+        "fas": (".fa-solid", ".fas"),
+        "fab": (".fa-brands", ".fab"),
+        "far": (".fa-regular", ".far"),
+    }
+    rules, elements = [], []
+    for style, name in sorted(wanted & paths.keys()):
+        width, height, path = paths[(style, name)]
+        svg = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">'
+            f'<path d="{path}"/></svg>'
+        )
+        these = [f"{c}.fa-{name}" for c in classes[style]]
+        if (style, name) in WIDGET_ICONS:
+            these.append(f".widget-play .fa.fa-{name}")
+        elements += these
+        rules.append(
+            f"{', '.join(f'{e}::before' for e in these)} "
+            f'{{ --book-icon: url("data:image/svg+xml,{quote(svg)}"); '
+            f"width: {width / height:.4g}em; }}"
+        )
+    if not rules:
+        return ""
+    return (
+        "/* Generated by book/_ext/page_fixes.py from the theme's Font Awesome (fontawesome.js):\n"
+        "   the icons the pages use, as masks, so that the icon fonts are not downloaded (an\n"
+        "   element whose font is an icon font has the browser fetch it, even with no text). */\n"
+        f"{', '.join(elements)} {{ font-family: inherit; }}\n"
+        f"{', '.join(f'{e}::before' for e in elements)} {{\n"
+        '  content: ""; display: inline-block; height: 1em; vertical-align: -0.125em;\n'
+        "  background-color: currentColor;\n"
+        "  -webkit-mask: var(--book-icon) center / contain no-repeat;\n"
+        "  mask: var(--book-icon) center / contain no-repeat;\n}\n" + "\n".join(rules) + "\n"
+    )
+
+
+MARK = "<!-- fixed by book/_ext/page_fixes.py -->"
+
+
+def fix_page(
+    text: str, name: str, *, search_page: bool, search_as_you_type: bool, icons_version: str = ""
+) -> tuple[str, str | None, list[str]]:
+    """One page's fixed HTML, its widget state (None if it has none) and what was not found.
+
+    name is the page's file name (e.g. "03_rnn_training.html"): the state file is named after
+    it. A page already fixed (it carries MARK) comes back unchanged.
+    """
+    if MARK in text:
+        return text, None, []
+    missing = []
+    text, n = _FONTAWESOME_JS.subn("", text)
+    missing += [] if n else ["the theme's fontawesome.js <script>"]
+    # Sphinx versions a static file by its checksum when it renders the page: icons.css is
+    # written after that, so it is versioned here
+    text = re.sub(rf'(_static/{ICONS_CSS})(\?v=[0-9a-f]+)?"', rf'\1?v={icons_version}"', text)
+    if not search_page and not search_as_you_type:
+        text, n = _SEARCH_JS.subn("", text)
+        missing += [] if n == 3 else [f"the three search <script>s (found {n})"]
+    head, body = text.split("</head>", 1)
+    head = _BLOCKING_JS.sub(
+        lambda m: (
+            m.group(0)
+            if search_page or any(name in m.group(2) for name in KEEP_BLOCKING)
+            else f"<script defer {m.group(1)}>"
+        ),
+        head,
+    )
+    head = _MATHJAX.sub(lambda m: _MATHJAX_AFTER_PAINT.format(url=m.group(1)), head)
+    text = head + "</head>" + body
+    text, n = _SEARCH_BUTTON_LABEL.subn(r"\1", text)
+    missing += [] if n else ['a search button with aria-label="Search"']
+    text = text.replace(f"<summary{_TOGGLE_LABEL}>", "<summary>")
+    state = None
+    if found := _WIDGET_STATE.search(text):
+        state = found.group(1)
+        url = Path(name).stem + STATE_SUFFIX
+        placeholder = (
+            f'<script type="application/vnd.jupyter.widget-state+json" data-src="{url}"></script>'
+        )
+        text = text[: found.start()] + placeholder + text[found.end() :]
+    return text.replace("<head>", f"<head>{MARK}", 1), state, missing
+
+
+def _write_icons(outdir: Path) -> str:
+    """Write _static/icons.css; return a version for its links (a digest of its content)."""
+    fontawesome = outdir / "_static" / "scripts" / "fontawesome.js"
+    if not fontawesome.is_file():
+        logger.warning("page_fixes: the theme's fontawesome.js is gone: icons.css not written")
+        return ""
+    pages = [path.read_text(encoding="utf-8") for path in outdir.rglob("*.html")]
+    wanted = icons_used(pages) | WIDGET_ICONS
+    paths = icon_paths(fontawesome.read_text(encoding="utf-8"))  # modifiers (fa-lg) are not in it
+    css = icons_css(wanted, paths)
+    (outdir / "_static" / ICONS_CSS).write_text(css, encoding="utf-8")
+    return hashlib.sha256(css.encode()).hexdigest()[:8]
+
+
+def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.builder.outdir)
+    icons_version = _write_icons(outdir)
+    # from the configuration: when no page changed, the builder has no page context at all
+    theme_options = app.config.html_theme_options or {}
+    as_you_type = str(theme_options.get("search_as_you_type", False)).lower() == "true"
+    for path in sorted(outdir.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        if "<head>" not in text:  # a redirect stub (index.html) or a fragment
+            continue
+        fixed, state, missing = fix_page(
+            text,
+            path.name,
+            search_page=path == outdir / "search.html",
+            search_as_you_type=as_you_type,
+            icons_version=icons_version,
+        )
+        for what in missing:
+            logger.warning(f"page_fixes: {what} not found in {path.relative_to(outdir)}")
+        if state is not None:
+            path.with_name(path.stem + STATE_SUFFIX).write_text(state, encoding="utf-8")
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_css_file(ICONS_CSS)  # written when the build has finished (_write_icons)
+    app.connect("build-finished", _fix_pages)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
