@@ -201,6 +201,8 @@ def next_from_a_sine_only(window, step):  # the fit forgets the cosine: phase fi
     basis = torch.sin(s).reshape(-1, 1)
     coef = torch.linalg.lstsq(basis[:n], window.double().reshape(n, 1)).solution
     return (basis[n] @ coef)[0]
+
+
 def encoder(lower=True, collapse=True, first_letter=2, unknown=0):
     def encode_chars(s):
         s = s.lower() if lower else s

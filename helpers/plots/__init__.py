@@ -17,6 +17,7 @@ new one) and its name into ``__all__`` below, which ``tests/test_plots_style.py`
 from helpers.plots.comparison import plot_seed_comparison
 from helpers.plots.gates import forget_gate_frames, plot_cell_memory, plot_gate_heatmaps
 from helpers.plots.gradients import plot_gradient_reach
+from helpers.plots.language import plot_perplexity
 from helpers.plots.memory import (
     plot_gate_histograms,
     plot_horizon_error,
@@ -25,7 +26,6 @@ from helpers.plots.memory import (
     plot_recall_sweep,
     plot_window_floors,
 )
-from helpers.plots.language import plot_perplexity
 from helpers.plots.series import (
     plot_forecast_modes,
     plot_loss,
