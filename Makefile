@@ -34,11 +34,19 @@ $(VENV)/.installed-test: tests/requirements.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r tests/requirements.txt
 	touch $@
 
-# Sphinx writes nothing when no page changed, not even book/_static: --all if a static file did
+# Sphinx writes nothing when no page changed, not even book/_static: --all if a static file did.
+# The execution cache is keyed on the notebooks' code only, so a change to helpers (a new
+# stepper, say) would leave the site showing the old outputs: then the cache is dropped.
 book: $(VENV)/.installed
 	@start=$$(date +%s); \
 	all=$$(find book/_static -newer _build/html/objects.inv 2>/dev/null | head -1); \
+	if [ -d _build/.jupyter_cache ] && { [ ! -f _build/.helpers-executed ] || \
+		[ -n "$$(find helpers -type f -newer _build/.helpers-executed | head -1)" ]; }; then \
+		echo "helpers changed since the last build: notebooks run again"; \
+		rm -rf _build/.jupyter_cache; all=1; \
+	fi; \
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going $${all:+--all} || exit 1; \
+	touch _build/.helpers-executed; \
 	echo "Built in $$(( $$(date +%s) - start )) s. Open $(CURDIR)/_build/html/index.html"
 
 # every unit test, the slow ones included (the re-run of chapter 5's cache takes minutes)

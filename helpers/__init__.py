@@ -5,13 +5,18 @@ no work: no seeding, no downloads, no matplotlib settings (call ``plots.use_book
 """
 
 __all__ = [
+    "cache",
     "compare",
     "data",
     "exercises",
+    "floors",
     "forecast",
+    "gradients",
     "language",
+    "memory",
     "models",
     "plots",
+    "recipes",
     "scratch",
     "show",
     "text",

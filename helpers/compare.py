@@ -325,7 +325,8 @@ def conclusions(rows: Sequence[Mapping[str, object]], noise: float = 0.1) -> Con
         "both above the noise floor of "
         f"{floor:.2f}, the MSE a perfect model of sin(x) would score on this noisy data; "
         + (
-            "no run's training loss went below that floor, so none memorised the noise."
+            "no run's training loss went below that floor, so none shows that sign of "
+            "memorised noise (a loss above it is no proof of the opposite)."
             if below == 0
             else f"{below} of {2 * n} runs' training loss went below it: they began to fit noise."
         )

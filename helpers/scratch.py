@@ -1,8 +1,9 @@
 """Recurrent cells written out by hand, to check against ``nn.RNN`` and ``nn.LSTM``.
 
 ``rnn_step`` and ``rnn_forward`` are derived in chapter 1 (RNN concepts); ``lstm_step`` and
-``lstm_forward`` in chapter 4 (LSTM gates). PyTorch packs the LSTM's four weight blocks in
-the order input, forget, cell (candidate), output: i, f, g, o.
+``lstm_forward`` in chapter 4 (LSTM gates); ``gru_step`` and ``gru_forward`` in chapter 6
+(Why an LSTM?). PyTorch packs the LSTM's four weight blocks in the order input, forget, cell
+(candidate), output: i, f, g, o; and the GRU's three in the order reset, update, new: r, z, n.
 """
 
 from __future__ import annotations
@@ -10,9 +11,19 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["GATE_NAMES", "lstm_forward", "lstm_step", "rnn_forward", "rnn_step"]
+__all__ = [
+    "GATE_NAMES",
+    "GRU_GATE_NAMES",
+    "gru_forward",
+    "gru_step",
+    "lstm_forward",
+    "lstm_step",
+    "rnn_forward",
+    "rnn_step",
+]
 
 GATE_NAMES = ("input", "forget", "cell", "output")  # PyTorch's packing order: i, f, g, o
+GRU_GATE_NAMES = ("reset", "update", "new")  # PyTorch's packing order: r, z, n
 
 
 def _check_step_shapes(
@@ -197,3 +208,61 @@ def lstm_forward(
     y = torch.stack(outputs, dim=1)
     stacked = {name: torch.stack(values, dim=1) for name, values in history.items()}
     return (y if lstm.batch_first else y.transpose(0, 1)), (h.unsqueeze(0), c.unsqueeze(0)), stacked
+
+
+def gru_step(
+    x: torch.Tensor,
+    h_prev: torch.Tensor,
+    weight_ih: torch.Tensor,
+    weight_hh: torch.Tensor,
+    bias_ih: torch.Tensor | None = None,
+    bias_hh: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """One GRU step, returning the new state and the three gate activations.
+
+    r = σ(W_ir x + b_ir + W_hr h + b_hr), z likewise;
+    n = tanh(W_in x + b_in + r * (W_hn h + b_hn));  h = (1 - z) * n + z * h_prev.
+    The reset gate multiplies the recurrent sum *with* its bias, as PyTorch (and cuDNN) do.
+    ``gates`` maps "reset", "update" and "new" (the candidate n) to (batch, hidden) tensors.
+
+    Shapes: x (batch, input_size), h_prev (batch, hidden), weight_ih (3*hidden, input_size),
+    weight_hh (3*hidden, hidden) -> h (batch, hidden).
+    """
+    _check_step_shapes("nn.GRU", 3, x, {"h_prev": h_prev}, weight_ih, weight_hh, bias_ih, bias_hh)
+    from_x = x @ weight_ih.T  # (B, 3H): blocks r, z, n
+    from_h = h_prev @ weight_hh.T
+    if bias_ih is not None:
+        from_x = from_x + bias_ih
+    if bias_hh is not None:
+        from_h = from_h + bias_hh
+    x_r, x_z, x_n = from_x.chunk(3, dim=1)
+    h_r, h_z, h_n = from_h.chunk(3, dim=1)
+    r = torch.sigmoid(x_r + h_r)
+    z = torch.sigmoid(x_z + h_z)
+    n = torch.tanh(x_n + r * h_n)  # the reset gate scales what the old state proposes
+    h = (1 - z) * n + z * h_prev  # z near 1 keeps the old state: the GRU's additive path
+    return h, dict(zip(GRU_GATE_NAMES, (r, z, n), strict=True))
+
+
+def gru_forward(
+    x: torch.Tensor, gru: nn.GRU, h0: torch.Tensor | None = None
+) -> tuple[torch.Tensor, torch.Tensor, dict[str, torch.Tensor]]:
+    """Run ``gru_step`` over time with the weights of a one-layer ``nn.GRU``.
+
+    Returns what ``gru(x, h0)`` returns, plus every gate's value at every step.
+
+    Shapes: x (batch, time, input_size) if batch_first -> y (batch, time, hidden),
+    h (1, batch, hidden), gates {"reset", "update", "new": (batch, time, hidden)}.
+    """
+    weights = _layer_weights(gru, nn.GRU)
+    xb = _as_batch_first(x, gru)
+    h = xb.new_zeros(xb.shape[0], gru.hidden_size) if h0 is None else h0[0]
+    outputs, history = [], {name: [] for name in GRU_GATE_NAMES}
+    for t in range(xb.shape[1]):
+        h, gates = gru_step(xb[:, t], h, *weights)
+        outputs.append(h)
+        for name, value in gates.items():
+            history[name].append(value)
+    y = torch.stack(outputs, dim=1)
+    stacked = {name: torch.stack(values, dim=1) for name, values in history.items()}
+    return (y if gru.batch_first else y.transpose(0, 1)), h.unsqueeze(0), stacked

@@ -178,6 +178,31 @@ def lstm_net(layer=nn.LSTM, batch_first=True, step=-1, unpack=True):
     return LSTMNet
 
 
+def gru_cell(swap_z=False, swap_rz=False, no_reset=False):
+    def gru_step_by_hand(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+        x_r, x_z, x_n = (x @ weight_ih.T + bias_ih).chunk(3, dim=1)
+        h_r, h_z, h_n = (h_prev @ weight_hh.T + bias_hh).chunk(3, dim=1)
+        r, z = torch.sigmoid(x_r + h_r), torch.sigmoid(x_z + h_z)
+        if swap_rz:
+            r, z = z, r
+        n = torch.tanh(x_n + (h_n if no_reset else r * h_n))
+        return z * n + (1 - z) * h_prev if swap_z else (1 - z) * n + z * h_prev
+
+    return gru_step_by_hand
+
+
+def next_is_last_point(window, step):
+    return window[-1]
+
+
+def next_from_a_sine_only(window, step):  # the fit forgets the cosine: phase fixed at 0
+    n = len(window)
+    s = torch.arange(n + 1, dtype=torch.float64) * step
+    basis = torch.sin(s).reshape(-1, 1)
+    coef = torch.linalg.lstsq(basis[:n], window.double().reshape(n, 1)).solution
+    return (basis[n] @ coef)[0]
+
+
 def encoder(lower=True, collapse=True, first_letter=2, unknown=0):
     def encode_chars(s):
         s = s.lower() if lower else s
@@ -251,6 +276,9 @@ WRONG = {
         lstm_net(unpack=False),
     ],
     ("chapter5", "q2"): [(1152, 320), (1280, 304), (320, 1280)],
+    ("chapter6", "q1"): [gru_cell(swap_z=True), gru_cell(swap_rz=True), gru_cell(no_reset=True)],
+    ("chapter6", "q2"): [(0.731, 0.9933), (0.51, 2.5e-14), (1e-5, 0.51), (1.5, 0.5)],
+    ("chapter6", "q3"): [next_is_last_point, next_from_a_sine_only],
     ("chapter7", "q1"): [
         encoder(lower=False),
         encoder(collapse=False),
@@ -315,6 +343,13 @@ def test_verdicts_name_the_typical_mistake():
     assert "zero_grad" in chapter3.q3.check(epoch(zero_grad=False)).text
     assert "input and forget gates are swapped" in chapter4.q1.check(lstm_cell(swap_if=True)).text
     assert "sigmoid, not a tanh" in chapter4.q1.check(lstm_cell(squash=("s", "t", "t", "s"))).text
+    from helpers.exercises import chapter6
+
+    assert "z and 1 - z are swapped" in chapter6.q1.check(gru_cell(swap_z=True)).text
+    assert "r and z are swapped" in chapter6.q1.check(gru_cell(swap_rz=True)).text
+    assert "reset gate is missing" in chapter6.q1.check(gru_cell(no_reset=True)).text
+    assert "what one step keeps" in chapter6.q2.check(0.731, 0.9933).text
+    assert "last point" in chapter6.q3.check(next_is_last_point).text
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,8 @@
-"""helpers.plots.gradients: how far back a gradient reaches (chapters 1 and 4)."""
+"""helpers.plots.gradients: how far back a gradient reaches, by lag (chapters 1 and 4)."""
 
 from __future__ import annotations
 
 import pytest
-from matplotlib.axes import Axes
 
 from helpers import plots
 
@@ -13,7 +12,7 @@ def test_gradient_reach_one_line_per_network():
     assert [line.get_label() for line in ax.lines] == ["RNN", "LSTM"]
     assert ax.get_yscale() == "log"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["RNN", "LSTM"]
-    assert ax.get_xlabel() == "sequence length T"
+    assert ax.get_xlabel() == "lag k (steps back from the last step T)"
     styles = [(line.get_marker(), line.get_linestyle(), line.get_color()) for line in ax.lines]
     assert len(set(styles)) == 2  # the lines differ in marker and dash, not only in colour
 
@@ -32,16 +31,6 @@ def test_gradient_reach_bad_input(norms, match):
         plots.plot_gradient_reach([1, 2, 3], norms)
 
 
-def test_plot_gradient_norms_draws_one_point_per_length_on_a_log_scale():
-    ax = plots.plot_gradient_norms([1, 10, 100], [1.0, 1e-3, 1e-9])
-    assert isinstance(ax, Axes)
-    assert ax.get_yscale() == "log"
-    x, y = ax.lines[0].get_data()
-    assert list(x) == [1, 10, 100] and list(y) == pytest.approx([1.0, 1e-3, 1e-9])
-    assert ax.get_legend() is None  # one line needs no legend
-    assert ax.get_xlabel() == "steps back in time, T"
-
-
 def test_one_sequence_or_one_labelled_line_draw_the_same_values():
     plain = plots.plot_gradient_reach([1, 2], [0.5, 0.1])
     named = plots.plot_gradient_reach([1, 2], {"RNN": [0.5, 0.1]})
@@ -57,6 +46,6 @@ def test_one_sequence_or_one_labelled_line_draw_the_same_values():
         ([1, 2], [1.0, float("nan")], "norms holds 1 NaN or inf"),
     ],
 )
-def test_plot_gradient_norms_refuses_bad_input(lengths, norms, match):
+def test_one_line_refuses_bad_input(lengths, norms, match):
     with pytest.raises(ValueError, match=match):
-        plots.plot_gradient_norms(lengths, norms)
+        plots.plot_gradient_reach(lengths, norms)

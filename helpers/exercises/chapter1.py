@@ -177,7 +177,9 @@ EXERCISES = bind_exercises(
         "slope is at most 1, so unless $W_{hh}$ is large these factors shrink the gradient, and "
         "the product shrinks geometrically with $k$: the error from far back barely moves the "
         "weights, so the network learns short-range patterns only (if $W_{hh}$ is large, the "
-        "product can instead explode). A feed-forward network or CNN has one such factor per "
-        "layer, a few; an RNN has one per time step, as many as the sequence is long.",
+        "product can instead explode). An RNN has one such factor per time step, as many as the "
+        "sequence is long. A feed-forward network has one per layer, and a deep one meets the "
+        "same problem; ResNets avoid it by adding each layer's output to its input, which keeps "
+        "an identity term in every factor, as the LSTM's additive memory does along time.",
     ),
 )

@@ -118,7 +118,7 @@ def _judge_param_counts(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str
         )
     return (
         f"{true_lstm} for the LSTM and {true_rnn} for the RNN: four blocks (i, f, g, o) "
-        "of the RNN's size, so four times the parameters and the work per step."
+        "of the RNN's size, so four times the parameters and the arithmetic per step."
     )
 
 
@@ -160,18 +160,19 @@ EXERCISES = bind_exercises(
     OpenQuestion(
         title="Read the comparison table",
         hints=[
-            "Look at the spread across seeds before the difference between the means: is the "
+            "Look at the spread across seeds before the difference between the medians: is the "
             "gap between RNN and LSTM larger than how much one model varies from seed to seed?",
             "Weigh the gain against the cost: time per epoch, epochs needed, and how long the "
             "dependencies in this data are (a window is 10 points).",
         ],
-        explanation="Compare the difference between the two models' mean closed-loop errors "
+        explanation="Compare the difference between the two models' median closed-loop errors "
         "with the spread of each over seeds: if the gap is smaller than the spread, this "
         "experiment cannot rank them, and a single seed could have shown either one winning. "
-        "Then weigh the cost: the LSTM does about four times the work per step, and may need "
-        "more epochs. Its advantage, memory over long spans, matters little when a 10-point "
-        "window of a smooth sine holds almost everything needed for the next point; it pays "
-        "off on longer dependencies. A fair verdict names the metric, the spread and the cost, "
-        "not only which mean is lower.",
+        "Then weigh the cost: the LSTM has four times the parameters and does four times the "
+        "arithmetic per step, although at this size an epoch took about as long as the RNN's "
+        "(the chapter's table: fixed costs per step dominate), and it was given ten times the "
+        "epochs. Its advantage, memory over long spans, has nothing to work on when the model "
+        "sees a 10-point window and nothing else; chapter 6 shows where it pays off. A fair "
+        "verdict names the metric, the spread and the cost, not only which median is lower.",
     ),
 )

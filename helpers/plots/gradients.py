@@ -1,8 +1,8 @@
-"""How far back a gradient reaches: one figure for chapter 1 (RNN concepts) and chapter 4.
+"""How far back a gradient reaches: one figure for chapters 1 (RNN concepts) and 4 (LSTM gates).
 
-Chapter 1 draws the norm of ∂h_T/∂h_0 of one RNN (``plot_gradient_norms``); chapter 4 draws
-|∂h_T/∂x_0| of several networks side by side (``plot_gradient_reach``). Both are one plot: a
-positive value per length T on a log scale, one line per network.
+Both draw ``helpers.gradients.gradient_reach``, ‖∂h_T/∂x_{T-k}‖ against the lag k, on a log
+scale: one RNN in chapter 1, several layers side by side in chapter 4. Chapter 6 draws the same
+measure for trained networks with ``plot_reach_by_lag`` (``helpers.plots.memory``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from helpers._checks import finite_series
 from helpers.plots.style import COLORS
 
-__all__ = ["plot_gradient_norms", "plot_gradient_reach"]
+__all__ = ["plot_gradient_reach"]
 
 STYLES = ("o-", "s--", "^-")  # marker and dash per line, so lines differ without colour too
 LINE_COLORS = (COLORS["rnn"], COLORS["lstm"], COLORS["window"], COLORS["answer"])
@@ -26,15 +26,15 @@ def plot_gradient_reach(
     norms: Sequence[float] | Mapping[str, Sequence[float]],
     *,
     ax: Axes | None = None,
-    xlabel: str = "sequence length T",
-    ylabel: str = r"$|\partial h_T\, /\, \partial x_0|$",
+    xlabel: str = "lag k (steps back from the last step T)",
+    ylabel: str = r"$\|\partial h_T / \partial x_{T-k}\|$",
 ) -> Axes:
-    """Plot, per network, how strongly the output at step T responds to step 0 (log scale).
+    """Plot, per network, how strongly the last output responds to the input k steps back (log).
 
     ``norms`` is either one sequence of values (one line) or {label: values} (one line per
     network, with a legend); every value is positive, one per length.
 
-    Shapes: lengths (k,); norms (k,) or {label: (k,)}.
+    Shapes: lengths (n,), the lags; norms (n,) or {label: (n,)}.
     """
     t = finite_series("lengths", list(lengths))
     labelled = isinstance(norms, Mapping)
@@ -56,26 +56,15 @@ def plot_gradient_reach(
                 f"{name} must be positive to be drawn on a log scale; got a zero or negative value."
             )
         style, colour = STYLES[k % len(STYLES)], LINE_COLORS[k % len(LINE_COLORS)]
-        ax.semilogy(t, n, style, color=colour, label=label if labelled else None)
+        ax.semilogy(
+            t,
+            n,
+            style,
+            color=colour,
+            label=label if labelled else None,
+            markevery=max(1, len(t) // 12),  # long curves: a marker every few points
+        )
     ax.set(xlabel=xlabel, ylabel=ylabel)
     if labelled:
         ax.legend(loc="lower left")
     return ax
-
-
-def plot_gradient_norms(
-    lengths: Sequence[int], norms: Sequence[float], *, ax: Axes | None = None
-) -> Axes:
-    """Plot how the gradient reaching h_0 shrinks with the number of steps T (log scale).
-
-    Chapter 1's figure: ``plot_gradient_reach`` with one line and chapter 1's axis labels.
-
-    Shapes: lengths (k,), norms (k,), one norm of dh_T/dh_0 per length.
-    """
-    return plot_gradient_reach(
-        lengths,
-        norms,
-        ax=ax,
-        xlabel="steps back in time, T",
-        ylabel=r"norm of $\partial h_T / \partial h_0$",
-    )

@@ -24,6 +24,7 @@ COLORS = {
     "answer": "#CC79A7",
     "rnn": "#0072B2",
     "lstm": "#D55E00",
+    "gru": "#009E73",
 }
 
 

@@ -1,0 +1,273 @@
+"""Train RNN, LSTM and GRU on delayed recall over lags and seeds, and cache the results.
+
+Chapter 6 (Why an LSTM?) reads the cache, helpers/resources/memory_sweep.json, through
+``helpers.memory``: the full sweep (7 configurations x 6 lags x 5 seeds, about an hour of
+CPU) would not fit in the chapter's 30 seconds. Every run gets the same recipe
+(``RecallSettings``: hidden size 32 unless the configuration says otherwise, Adam, clipping,
+1500 updates on fresh batches). Each row holds the test error (relative to chance level), the
+gradient reach of the remembered input before and after training, and the CPU time; rows at
+``CURVE_LAGS`` also hold the whole reach curve. tests/test_memory_sweep.py re-runs a reduced
+sweep and checks that it reproduces the cache.
+
+    python benchmarks/memory_sweep.py                       # writes the cache
+    python benchmarks/memory_sweep.py --out /tmp/x.json --seeds 1 --lags 5 50 --jobs 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from multiprocessing import get_context
+from pathlib import Path
+
+import torch
+
+from helpers.cache import save_cache
+from helpers.data import RECALL_CHANCE_MSE, delayed_recall
+from helpers.gradients import gradient_reach
+from helpers.memory import (
+    SOLVED,
+    SWEEP_CACHE,
+    RecallSettings,
+    build_recall_model,
+    failure_lags,
+    flush_denormals,
+    recall_error,
+    run_label,
+    summarize_sweep,
+    train_recall,
+)
+
+# (cell, keep_bias, hidden_size): the three cells as PyTorch builds them; the LSTM with the
+# forget bias of common advice (1) and a large one (5); the GRU with its update gate biased
+# to keep (5); and an RNN with 64 units, about as many parameters as the 32-unit LSTM
+CONFIGS: tuple[tuple[str, float | None, int], ...] = (
+    ("rnn", None, 32),
+    ("rnn", None, 64),
+    ("lstm", None, 32),
+    ("lstm", 1.0, 32),
+    ("lstm", 5.0, 32),
+    ("gru", None, 32),
+    ("gru", 5.0, 32),
+)
+LAGS = (5, 10, 20, 50, 100, 200)
+CURVE_LAGS = (50, 100)  # rows at these lags keep the whole reach curve (at CURVE_POINTS)
+CURVE_POINTS = (0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 100)
+NUDGE = 1e-6  # relative nudge to the initial weights: how much rounding can move a result
+NUDGE_LAGS = (10, 50)  # seed 0 is re-run nudged at these lags, for every configuration
+N_REACH = 200  # test sequences the gradient reach is the median over
+
+
+def _digits(value: float) -> float:
+    return float(f"{value:.4g}")  # a small cache: 4 significant digits are plenty
+
+
+def run_one(
+    cell: str,
+    keep_bias: float | None,
+    hidden_size: int,
+    lag: int,
+    seed: int,
+    settings: RecallSettings = RecallSettings(),
+    nudge: float = 0.0,
+) -> dict[str, object]:
+    """Build, measure at initialisation, train, and score one network: one row of the cache."""
+    model = build_recall_model(cell, seed, keep_bias=keep_bias, hidden_size=hidden_size)
+    if nudge:
+        generator = torch.Generator().manual_seed(12345)
+        with torch.no_grad():
+            for p in model.parameters():
+                p.mul_(1 + nudge * torch.randn(p.shape, generator=generator))
+    probe, _ = delayed_recall(N_REACH, lag, seed=settings.test_seed)
+    with flush_denormals():
+        reach_init = gradient_reach(model, probe)
+    run = train_recall(model, lag, seed, settings)
+    with flush_denormals():
+        reach = gradient_reach(model, probe)
+    row = {
+        "cell": cell,
+        "keep_bias": keep_bias,
+        "hidden_size": hidden_size,
+        "lag": lag,
+        "seed": seed,
+        "error": _digits(recall_error(model, lag, settings)),
+        # the training loss over the last 100 updates, relative to chance as the error is
+        "train_error": _digits(statistics.mean(run.losses[-100:]) / RECALL_CHANCE_MSE),
+        "reach_init": _digits(float(reach_init[lag])),  # lag `lag`: the remembered input
+        "reach": _digits(float(reach[lag])),
+        "cpu_seconds": round(run.cpu_seconds, 2),
+    }
+    if lag in CURVE_LAGS and not nudge:
+        points = [k for k in CURVE_POINTS if k <= lag]
+        row["curve_lags"] = points
+        row["curve_init"] = [_digits(float(reach_init[k])) for k in points]
+        row["curve"] = [_digits(float(reach[k])) for k in points]
+    return row
+
+
+def _run_job(job: tuple) -> dict[str, object]:
+    return run_one(*job)
+
+
+def _key(job: tuple) -> str:
+    cell, bias, hidden, lag, seed = job[:5]
+    nudge = job[6] if len(job) > 6 else 0.0
+    return json.dumps([cell, bias, hidden, lag, seed, nudge])
+
+
+def _all_failed(rows: Sequence[dict[str, object]]) -> bool:
+    return bool(rows) and all(row["error"] >= SOLVED for row in rows)
+
+
+def run_sweep(
+    seeds: Iterable[int] = range(5),
+    lags: Sequence[int] = LAGS,
+    configs: Sequence[tuple[str, float | None, int]] = CONFIGS,
+    settings: RecallSettings = RecallSettings(),
+    *,
+    jobs: int = 1,
+    nudge_lags: Sequence[int] = NUDGE_LAGS,
+    partial: Path | None = None,
+) -> dict[str, object]:
+    """Train every configuration at every lag for every seed, in ``jobs`` processes.
+
+    Lags run from the shortest up. A configuration that failed on every seed at its two
+    longest lags so far is not run at longer ones (the cache lists it under "skipped"): it
+    would only fail again, at many times the cost. Besides the rows, seed 0 is re-run at
+    ``nudge_lags`` with every initial weight nudged by ``NUDGE`` (relative); ``rounding``
+    records how far the error moved, the scale of differences another CPU's rounding could
+    cause. With ``partial`` every finished run is appended there as a line of JSON, and runs
+    already there are not repeated: an interrupted sweep resumes.
+    """
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds is empty; pass at least one seed, for example range(5).")
+    for cell, keep_bias, hidden in configs:
+        run_label(cell, keep_bias, hidden)  # checks each configuration before any training
+    done: dict[str, dict[str, object]] = {}
+    if partial is not None and partial.is_file():
+        for line in partial.read_text().splitlines():
+            entry = json.loads(line)
+            done[entry["key"]] = entry["row"]
+    start, cpu_start = time.perf_counter(), time.process_time()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    rows, rounding, skipped = [], [], []
+    by_config: dict[tuple, list[list[dict[str, object]]]] = {c: [] for c in configs}
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) if jobs > 1 else None
+    try:
+        for lag in sorted(lags):
+            live = [
+                c
+                for c in configs
+                if not (len(by_config[c]) >= 2 and all(_all_failed(r) for r in by_config[c][-2:]))
+            ]
+            skipped += [
+                {
+                    "label": run_label(*c),
+                    "lag": lag,
+                    "reason": "failed on every seed at two shorter lags",
+                }
+                for c in configs
+                if c not in live
+            ]
+            level = [(*c, lag, seed, settings) for seed in seeds for c in live]
+            if lag in nudge_lags:
+                level += [(*c, lag, seeds[0], settings, NUDGE) for c in live]
+            todo = [job for job in level if _key(job) not in done]
+            # longest first (GRUs are slowest), so that the processes finish together
+            todo.sort(key=lambda job: job[0] != "gru")
+            results = pool.map(_run_job, todo) if pool else map(_run_job, todo)
+            for job, row in zip(todo, results, strict=True):
+                done[_key(job)] = row
+                if partial is not None:
+                    with partial.open("a") as f:
+                        f.write(json.dumps({"key": _key(job), "row": row}) + "\n")
+                print(
+                    f"{run_label(*job[:3]):24s} L={lag:<4d} seed {job[4]} error {row['error']:.3f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            for c in live:
+                level_rows = [done[_key((*c, lag, seed))] for seed in seeds]
+                by_config[c].append(level_rows)
+                rows += level_rows
+                if lag in nudge_lags:
+                    plain, nudged = level_rows[0], done[_key((*c, lag, seeds[0], settings, NUDGE))]
+                    rounding.append(
+                        {
+                            "label": run_label(*c),
+                            "lag": lag,
+                            "error": plain["error"],
+                            "error_nudged": nudged["error"],
+                        }
+                    )
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return {
+        "description": "Delayed recall: test error / chance level per cell, lag and seed "
+        "(chapter 6).",
+        "settings": asdict(settings),
+        "configs": [list(c) for c in configs],
+        "lags": list(lags),
+        "seeds": seeds,
+        "nudge": NUDGE,
+        "rounding": rounding,
+        "skipped": skipped,
+        "versions": {
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "platform": platform.platform(),
+        },
+        "machine": {"cpus": os.cpu_count(), "jobs": jobs, "load_before": load},
+        "seconds_total": round(time.perf_counter() - start),
+        "cpu_seconds_training": round(sum(r["cpu_seconds"] for r in done.values())),
+        "cpu_seconds_parent": round(time.process_time() - cpu_start),
+        "rows": rows,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=SWEEP_CACHE, help="JSON to write")
+    parser.add_argument("--seeds", type=int, default=5, help="use seeds 0..N-1 (default 5)")
+    parser.add_argument("--lags", type=int, nargs="+", default=list(LAGS), help="lags to run")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--no-nudge", action="store_true", help="skip the rounding re-runs")
+    parser.add_argument(
+        "--partial", type=Path, default=None, help="JSON lines of finished runs, to resume from"
+    )
+    args = parser.parse_args(argv)
+    sweep = run_sweep(
+        range(args.seeds),
+        args.lags,
+        jobs=args.jobs,
+        nudge_lags=() if args.no_nudge else NUDGE_LAGS,
+        partial=args.partial,
+    )
+    save_cache(sweep, args.out)
+    summary = summarize_sweep(sweep["rows"])
+    for label, by_lag in summary.items():
+        cells = "  ".join(
+            f"L={lag}: {e['median']:.2f} ({e['solved']}/{e['n']})" for lag, e in by_lag.items()
+        )
+        print(f"{label:24s} {cells}")
+    print("failure lags:", failure_lags(summary))
+    print(
+        f"wrote {args.out}: {sweep['seconds_total']} s wall, "
+        f"{sweep['cpu_seconds_training']} s CPU training",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""Train the sine model with several recipes and cells, judged on later data, and cache it.
+
+Chapter 6 (Why an LSTM?) reads the cache, helpers/resources/sine_recipes.json, through
+``helpers.recipes``. Two experiments, on the lecture's series split by time (60 training
+windows, 20 validation windows from t = 70 on):
+
+- the LSTM under every combination of Adam (or the lecture's SGD), forget-gate bias 1 and
+  gradient clipping at 1: which of the three matters;
+- RNN, LSTM and GRU under the lecture's SGD and under the full recipe: one-step error on
+  fresh noise and closed-loop forecasts past the end of the data.
+
+SGD runs get the lecture's 1000 epochs, Adam runs 300; every run keeps the weights of its
+best validation epoch (early stopping). tests/test_sine_recipes.py re-runs part of it and
+checks that it reproduces the cache.
+
+    python benchmarks/sine_recipes.py                        # writes the cache
+    python benchmarks/sine_recipes.py --out /tmp/x.json --seeds 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+
+from helpers.cache import save_cache
+from helpers.recipes import (
+    LECTURE,
+    SINE_CACHE,
+    WORKING,
+    Recipe,
+    build_sine_model,
+    fit,
+    fresh_windows,
+    gate_stats,
+    make_split,
+    score,
+)
+
+EPOCHS = {"sgd": 1000, "adam": 300}  # the lecture's budget for SGD; Adam needs far fewer
+# the LSTM under every combination of the three changes
+FACTORIAL = tuple(
+    Recipe(optimizer, {"sgd": 0.01, "adam": 0.003}[optimizer], keep_bias=bias, clip=clip)
+    for optimizer, bias, clip in itertools.product(("sgd", "adam"), (None, 1.0), (None, 1.0))
+)
+# the three cells under the lecture's recipe and the full one (an RNN has no gate to bias)
+CELL_RUNS = (
+    ("rnn", LECTURE),
+    ("rnn", Recipe("adam", 0.003, clip=1.0)),
+    ("lstm", LECTURE),
+    ("lstm", WORKING),
+    ("gru", LECTURE),
+    ("gru", WORKING),
+)
+CURVE_EVERY = {"sgd": 20, "adam": 10}  # curves are stored this often, for seed 0 only
+HIST_BINS = 20  # gate histograms over 0..1, for seed 0 only
+
+
+def _round(value: float, digits: int = 4) -> float:
+    return float(f"{value:.{digits}g}")
+
+
+def _gate_summary(model: torch.nn.Module, inputs: torch.Tensor) -> dict[str, dict[str, float]]:
+    stats = gate_stats(model.rnn, inputs)
+    return {
+        name: {k: _round(v) for k, v in values.items()}
+        for name, values in stats.items()
+        if name != "cell"
+    }
+
+
+def _gate_histograms(model: torch.nn.Module, inputs: torch.Tensor) -> dict[str, list[int]]:
+    from helpers.scratch import lstm_forward
+
+    with torch.no_grad():
+        _, _, gates = lstm_forward(inputs, model.rnn)
+    return {
+        name: torch.histc(gates[name], bins=HIST_BINS, min=0, max=1).int().tolist()
+        for name in ("input", "forget", "output")
+    }
+
+
+def run_one(
+    cell: str, recipe: Recipe, seed: int, *, forecast: bool, curves: bool
+) -> dict[str, object]:
+    """Train one model with ``recipe``, keep its best validation epoch, score it: one row."""
+    split = make_split()
+    fresh = fresh_windows()
+    model = build_sine_model(cell, seed, recipe)
+    lstm = cell == "lstm"
+    before = _gate_summary(model, split.input_valid) if lstm else None
+    hist_before = _gate_histograms(model, split.input_valid) if lstm and curves else None
+    epochs = EPOCHS[recipe.optimizer]
+    cpu = time.process_time()
+    result = fit(model, split, recipe, epochs=epochs, seed=seed, fresh=fresh)
+    cpu = time.process_time() - cpu
+    final_fresh = result.record_loss_fresh[epochs - 1]
+    final_train = result.record_loss_train[-1]
+    model.load_state_dict(result.best_state)
+    scores = score(model, split, fresh)
+    clip = 1.0 if recipe.clip is None else recipe.clip
+    row: dict[str, object] = {
+        "cell": cell,
+        "recipe": asdict(recipe),
+        "seed": seed,
+        "epochs": epochs,
+        "best_epoch": result.best_epoch,
+        "valid_mse": _round(scores["valid_mse"]),
+        "fresh_mse": _round(scores["fresh_mse"]),
+        "train_mse": _round(scores["train_mse"]),  # one step, best weights, training windows
+        "final_train_loss": _round(final_train),  # mean batch loss of the last epoch
+        "final_fresh_mse": _round(final_fresh),  # fresh-noise error of the last epoch's weights
+        # share of updates whose gradient norm exceeded 1 (what clipping at 1 would touch)
+        "share_above_clip": _round(
+            sum(n > clip for n in result.grad_norms) / len(result.grad_norms)
+        ),
+        "median_grad_norm": _round(statistics.median(result.grad_norms)),
+        "cpu_seconds": round(cpu, 2),
+    }
+    if lstm:
+        row["gates_before"] = before
+        row["gates_after"] = _gate_summary(model, split.input_valid)
+    if forecast:
+        row["forecast_error"] = [round(e, 3) for e in scores["forecast_error"]]
+    if curves:
+        row["curve_epochs"] = list(range(0, epochs, CURVE_EVERY[recipe.optimizer])) + [epochs - 1]
+        row["curve_train"] = [_round(result.record_loss_train[e]) for e in row["curve_epochs"]]
+        row["curve_valid"] = [_round(result.record_loss_valid[e]) for e in row["curve_epochs"]]
+        row["curve_fresh"] = [_round(result.record_loss_fresh[e]) for e in row["curve_epochs"]]
+        if lstm:
+            row["hist_before"] = hist_before
+            row["hist_after"] = _gate_histograms(model, split.input_valid)
+    return row
+
+
+def run_all(seeds: Iterable[int] = range(5)) -> dict[str, object]:
+    """Every recipe of the factorial and every cell run, for every seed (one process)."""
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds is empty; pass at least one seed, for example range(5).")
+    runs: list[tuple[str, Recipe, bool]] = [("lstm", r, r in (LECTURE, WORKING)) for r in FACTORIAL]
+    runs += [(cell, r, True) for cell, r in CELL_RUNS if cell != "lstm"]  # LSTM ones are above
+    start = time.perf_counter()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    torch.set_num_threads(1)
+    rows = [
+        run_one(cell, recipe, seed, forecast=forecast, curves=seed == seeds[0])
+        for seed in seeds
+        for cell, recipe, forecast in runs
+    ]
+    return {
+        "description": "The sine model under several recipes and cells, validated on later "
+        "data (chapter 6).",
+        "epochs": EPOCHS,
+        "seeds": seeds,
+        "versions": {
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "platform": platform.platform(),
+        },
+        "machine": {"cpus": os.cpu_count(), "jobs": 1, "load_before": load},
+        "seconds_total": round(time.perf_counter() - start),
+        "cpu_seconds_training": round(sum(r["cpu_seconds"] for r in rows)),
+        "rows": rows,
+    }
+
+
+def _print_table(rows: Sequence[dict[str, object]]) -> None:
+    groups: dict[str, list[dict[str, object]]] = {}
+    for row in rows:
+        label = f"{row['cell'].upper():4s} {Recipe(**row['recipe']).label}"
+        groups.setdefault(label, []).append(row)
+    for label, group in groups.items():
+        med = {k: statistics.median(r[k] for r in group) for k in ("fresh_mse", "best_epoch")}
+        print(f"{label:36s} fresh {med['fresh_mse']:.4f}  best epoch {med['best_epoch']:.0f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=SINE_CACHE, help="JSON to write")
+    parser.add_argument("--seeds", type=int, default=5, help="use seeds 0..N-1 (default 5)")
+    args = parser.parse_args(argv)
+    cache = run_all(range(args.seeds))
+    save_cache(cache, args.out)
+    _print_table(cache["rows"])
+    print(f"wrote {args.out} in {cache['seconds_total']} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

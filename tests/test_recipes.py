@@ -1,0 +1,119 @@
+"""helpers.recipes and helpers.cache: training judged on later data, and the JSON caches."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from helpers import recipes
+from helpers.cache import load_cache, save_cache
+from helpers.recipes import LECTURE, WORKING, ClippedOptimizer, Recipe, build_sine_model, fit
+
+
+@pytest.fixture(scope="module")
+def split():
+    return recipes.make_split()
+
+
+def test_recipe_labels_and_checks():
+    assert LECTURE.label == "SGD 0.01"
+    assert WORKING.label == "Adam 0.003, bias 1, clip 1"
+    with pytest.raises(ValueError, match="optimizer"):
+        Recipe("rmsprop")
+    with pytest.raises(ValueError, match="lr"):
+        Recipe("sgd", 0.0)
+    with pytest.raises(ValueError, match="clip"):
+        Recipe("adam", 0.01, clip=-1.0)
+    with pytest.raises(ValueError, match="keep_bias"):
+        Recipe("adam", 0.01, keep_bias=math.nan)
+
+
+def test_build_sine_model_applies_the_bias_to_gated_cells_only():
+    lstm = build_sine_model("lstm", 0, WORKING)
+    assert torch.all(lstm.rnn.bias_ih_l0[64:128] == 1.0)
+    rnn = build_sine_model("rnn", 0, WORKING)
+    torch.manual_seed(0)
+    plain = recipes.SequenceRegressor("rnn")
+    assert all(torch.equal(p, q) for p, q in zip(rnn.parameters(), plain.parameters(), strict=True))
+
+
+def test_clipped_optimizer_clips_and_records():
+    p = torch.nn.Parameter(torch.zeros(2))
+    clipped = ClippedOptimizer(torch.optim.SGD([p], lr=1.0), max_norm=1.0)
+    p.grad = torch.tensor([3.0, 4.0])  # norm 5
+    clipped.step()
+    assert clipped.norms == [5.0]
+    assert torch.allclose(p.detach(), torch.tensor([-0.6, -0.8]))
+    clipped.zero_grad()
+    assert p.grad is None or torch.all(p.grad == 0)
+
+
+def test_fit_records_curves_and_keeps_the_best_epoch(split):
+    model = build_sine_model("rnn", 0, hidden_size=8)
+    fresh = recipes.fresh_windows(2)
+    result = fit(model, split, Recipe("adam", 0.01), epochs=6, seed=0, fresh=fresh, fresh_every=4)
+    assert len(result.record_loss_train) == len(result.record_loss_valid) == 6
+    assert sorted(result.record_loss_fresh) == [0, 4, 5]
+    assert result.best_valid == min(result.record_loss_valid)
+    assert len(result.grad_norms) == 6 * 8  # 60 windows in batches of 8: 8 updates per epoch
+    model.load_state_dict(result.best_state)
+    assert recipes._mse(model, split.input_valid, split.correct_valid) == pytest.approx(
+        result.best_valid
+    )
+
+
+def test_fit_is_deterministic(split):
+    runs = [
+        fit(build_sine_model("lstm", 1, hidden_size=6), split, WORKING, epochs=3, seed=1)
+        for _ in range(2)
+    ]
+    assert runs[0].record_loss_train == runs[1].record_loss_train
+
+
+def test_fit_bad_input(split):
+    with pytest.raises(TypeError, match="data.Split"):
+        fit(build_sine_model("rnn", 0), (1, 2), epochs=1)
+    with pytest.raises(ValueError, match="epochs"):
+        fit(build_sine_model("rnn", 0), split, epochs=0)
+
+
+def test_fresh_windows_cover_the_validation_stretch():
+    inputs, answers, clean = recipes.fresh_windows(3, seed=5)
+    assert inputs.shape == (60, 10, 1) and answers.shape == (60, 1) and clean.shape == (60,)
+    noise = answers[:, 0] - clean
+    assert noise.abs().max() < 0.5 and noise.std() > 0.05  # fresh noise around the clean sine
+    again = recipes.fresh_windows(3, seed=5)
+    assert torch.equal(again[0], inputs)
+
+
+def test_score_keys_and_forecast_length(split):
+    model = build_sine_model("gru", 0, hidden_size=4)
+    scores = recipes.score(model, split, recipes.fresh_windows(1))
+    assert set(scores) == {"train_mse", "valid_mse", "fresh_mse", "forecast_error"}
+    assert len(scores["forecast_error"]) == recipes.FORECAST_STEPS
+    assert all(e >= 0 for e in scores["forecast_error"])
+
+
+def test_gate_stats_of_a_fresh_lstm_sit_near_one_half(split):
+    stats = recipes.gate_stats(build_sine_model("lstm", 0).rnn, split.input_valid)
+    assert set(stats) == {"input", "forget", "cell", "output"}
+    assert 0.45 < stats["forget"]["mean"] < 0.55
+    assert stats["forget"]["min"] <= stats["forget"]["mean"] <= stats["forget"]["max"]
+
+
+def test_cache_round_trip_and_errors(tmp_path):
+    cache = {"description": "x", "rows": [{"a": 1}, {"a": 2.5}]}
+    path = tmp_path / "c.json"
+    save_cache(cache, path)
+    assert load_cache(path, "benchmarks/x.py") == cache
+    lines = path.read_text().splitlines()
+    assert '  {"a": 1},' in lines and '  {"a": 2.5}' in lines  # one row a line
+    with pytest.raises(ValueError, match="rows"):
+        save_cache({"rows": []}, path)
+    with pytest.raises(FileNotFoundError, match="python benchmarks/x.py"):
+        load_cache(tmp_path / "missing.json", "benchmarks/x.py")
+    (tmp_path / "empty.json").write_text('{"rows": []}')
+    with pytest.raises(ValueError, match="re-run"):
+        load_cache(tmp_path / "empty.json", "benchmarks/x.py")
