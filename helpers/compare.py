@@ -101,6 +101,11 @@ def evaluate(
     cell, seed = one_of("cell", cell, CELLS), non_negative_int("seed", seed)
     data = make_data(settings)
     epochs = len(history.record_loss_train)
+    if epochs == 0:
+        raise ValueError(
+            "history records no epoch: pass the History that helpers.training.train returned "
+            "for this model, after training it for at least one epoch."
+        )
     seconds = history.seconds if seconds is None else seconds
     predicted = one_step(model, data["input_data"])
     forecast = closed_loop(model, data["input_data"][0], len(data["clean"]))

@@ -204,3 +204,11 @@ def test_table_functions_on_the_cache(cached):
     assert found.long_wins == sum(rmse["rnn", 1000, s] < rmse["lstm", 1000, s] for s in seeds)
     if 0 < found.lstm_wins < found.n_seeds:
         assert f"{found.lstm_wins} of {found.n_seeds} seeds" in found.sentences["closed_loop"]
+
+
+def test_evaluate_refuses_a_history_without_epochs():
+    from helpers.models import SequenceRegressor
+    from helpers.training import History
+
+    with pytest.raises(ValueError, match="no epoch"):
+        compare.evaluate(SequenceRegressor(), History(), cell="rnn", seed=0)

@@ -67,3 +67,18 @@ def test_the_package_re_exports_every_figure_of_its_modules():
     figures = {name for name, obj in exported.items() if inspect.isfunction(obj)}
     assert figures | {"COLORS"} == set(plots.__all__)
     assert all(getattr(plots, name) is exported[name] for name in plots.__all__)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([0.0, 1.0], (-0.5, 1.5)), ([2.0, 2.0], (1.0, 3.0)), ([0.0, 0.0], (-0.5, 0.5))],
+)
+def test_data_ylim_adds_half_the_range_and_gives_a_flat_series_one(values, expected):
+    import torch
+
+    from helpers.plots.style import data_ylim
+
+    fig, ax = plt.subplots()
+    data_ylim(ax, torch.tensor(values))
+    assert ax.get_ylim() == pytest.approx(expected)
+    plt.close(fig)

@@ -64,5 +64,6 @@ def data_ylim(ax: Axes, data: torch.Tensor) -> None:
     Shapes: data (n,).
     """
     low, high = float(data.min()), float(data.max())
-    margin = 0.5 * (high - low)
+    # a flat series has no range: give it one of its own size (or 1 around zero)
+    margin = 0.5 * (high - low) or 0.5 * max(abs(high), 1.0)
     ax.set_ylim(low - margin, high + margin)
