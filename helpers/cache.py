@@ -1,4 +1,4 @@
-"""Cached results of long runs, shipped inside the package (chapter 6, Why an LSTM?).
+"""Cached results of long runs, shipped inside the package (chapters 5, 6 and 7).
 
 A script in ``benchmarks/`` trains for many minutes and writes its results with ``save_cache``
 into ``helpers/resources/``; the chapter reads them with ``load_cache``, offline, wherever the
@@ -29,12 +29,15 @@ def save_cache(cache: Mapping[str, object], path: str | os.PathLike) -> None:
     Path(path).write_text(f'{text},\n "rows": [\n  {rows}\n ]\n}}\n', encoding="utf-8")
 
 
-def load_cache(path: str | os.PathLike, script: str) -> dict[str, object]:
-    """Read a cache that ``script`` (a file in benchmarks/) wrote, or say how to make it."""
+def load_cache(path: str | os.PathLike, script: str, *, rows: bool = True) -> dict[str, object]:
+    """Read a cache that ``script`` (a file in benchmarks/) wrote, or say how to make it.
+
+    With ``rows`` (caches written by ``save_cache``) a cache without rows is refused too.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no cache at {path}; create it with `python {script}`.")
     cache = json.loads(path.read_text(encoding="utf-8"))
-    if not cache.get("rows"):
+    if rows and not cache.get("rows"):
         raise ValueError(f"{path} holds no rows; re-run `python {script}`.")
     return cache

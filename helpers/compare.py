@@ -10,17 +10,16 @@ this code produces. ``benchmarks/compare_cells.py`` trains the runs and writes t
 from __future__ import annotations
 
 import html
-import json
 import os
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import torch
 from torch import nn
 
 from helpers._checks import non_negative_int, one_of
+from helpers.cache import RESOURCES, load_cache
 from helpers.data import make_windows, noisy_sine
 from helpers.forecast import closed_loop, one_step, rmse
 from helpers.models import CELLS
@@ -55,7 +54,7 @@ METRICS = {
     "closed_loop_rmse": "closed-loop RMSE vs sin(x)",
 }
 # the committed cache, shipped inside the package: found offline, without the repository
-CACHE = Path(__file__).resolve().parent / "resources" / "rnn_vs_lstm.json"
+CACHE = RESOURCES / "rnn_vs_lstm.json"
 RTOL = 1e-3  # how far a re-run may differ from the cache (relative); see `rounding` in the cache
 
 
@@ -122,15 +121,7 @@ def evaluate(
 
 def load_results(path: str | os.PathLike | None = None) -> dict[str, object]:
     """Read a comparison written by ``benchmarks/compare_cells.py``; by default ``CACHE``."""
-    path = CACHE if path is None else Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"no comparison cache at {path}; create it with `python benchmarks/compare_cells.py`."
-        )
-    results = json.loads(path.read_text(encoding="utf-8"))
-    if not results.get("rows"):
-        raise ValueError(f"{path} holds no rows; re-run benchmarks/compare_cells.py.")
-    return results
+    return load_cache(CACHE if path is None else path, "benchmarks/compare_cells.py")
 
 
 def run_label(cell: str, epochs: int) -> str:

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from helpers._checks import all_finite, as_float_tensor
+from helpers.forecast import eval_mode
 
 __all__ = ["gradient_reach"]
 
@@ -63,11 +64,8 @@ def gradient_reach(model: nn.Module, x: object) -> torch.Tensor:
             f"shape {tuple(inputs.shape)}; one sequence of T values is x.view(1, T, 1)."
         )
     all_finite("x", inputs)
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            n_out = _final_output(model, inputs[:1]).shape[1]
+    with eval_mode(model):  # dropout off; gradients only where enable_grad asks for them
+        n_out = _final_output(model, inputs[:1]).shape[1]
         # one copy of the batch per output unit, all in one backward pass: copy j asks for the
         # gradient of output unit j. Sequences do not interact, so each copy's gradient is its
         # own sequence's row of the Jacobian.
@@ -76,8 +74,6 @@ def gradient_reach(model: nn.Module, x: object) -> torch.Tensor:
             output = _final_output(model, copies).view(n_out, len(inputs), n_out)
             picked = output.diagonal(dim1=0, dim2=2)  # (B, n_out): unit j of copy j
             (grad,) = torch.autograd.grad(picked.sum(), copies)
-    finally:
-        model.train(was_training)
     # (n_out, B, T, n_in) -> (B, T, n_out, n_in): one Jacobian per sequence and step
     jacobian = grad.view(n_out, *inputs.shape).permute(1, 2, 0, 3)
     norms = torch.linalg.matrix_norm(jacobian, ord=2)  # (B, T)

@@ -23,9 +23,16 @@ from torch import nn, optim
 
 from helpers import text
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
+from helpers.cache import RESOURCES, load_cache
 from helpers.forecast import eval_mode
 from helpers.models import CELLS
-from helpers.training import TrainingDiverged, _threads, _want_progress
+from helpers.training import (
+    OPTIMIZERS,
+    ClippedOptimizer,
+    TrainingDiverged,
+    _threads,
+    _want_progress,
+)
 
 __all__ = [
     "BOOK_RECIPE",
@@ -45,7 +52,6 @@ __all__ = [
     "train_lm",
 ]
 
-RESOURCES = Path(__file__).resolve().parent / "resources"
 WEIGHTS = RESOURCES / "timemachine_lstm.pt"
 MEASUREMENTS = ("text_speed", "text_compare")  # the benchmarks whose results ship as JSON
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor] | None
@@ -198,7 +204,7 @@ class Recipe:
     dropout: float | None = None  # share of the LSTM's outputs zeroed; None: keep the model's
 
     def __post_init__(self) -> None:
-        one_of("optimizer", self.optimizer, ("adam", "sgd"))
+        one_of("optimizer", self.optimizer, OPTIMIZERS)
         real_number("lr", self.lr, "a positive finite number", low=0, low_open=True)
         positive_int("batch_size", self.batch_size)
         positive_int("n_time", self.n_time)
@@ -213,9 +219,7 @@ class Recipe:
 
     def make_optimizer(self, model: nn.Module) -> optim.Optimizer:
         """The optimiser this recipe names, over ``model``'s parameters."""
-        if self.optimizer == "sgd":
-            return optim.SGD(model.parameters(), lr=self.lr)
-        return optim.Adam(model.parameters(), lr=self.lr)
+        return OPTIMIZERS[self.optimizer](model.parameters(), lr=self.lr)
 
 
 # Dive into Deep Learning's recipe for this model (d2l.ai, "Recurrent Neural Networks")
@@ -332,6 +336,8 @@ def train_lm(
 
     generator = torch.Generator().manual_seed(seed)
     optimizer = recipe.make_optimizer(model)
+    # records every update's gradient norm before clipping; clip None: math.inf only measures
+    clipping = ClippedOptimizer(optimizer, recipe.clip or math.inf)
     if recipe.dropout is not None:
         model.drop.p = recipe.dropout
     history = LMHistory(recipe)
@@ -372,7 +378,7 @@ def train_lm(
     state: State = None
     step, spent = 0, 0.0
     losses: list[float] = []  # since the last checkpoint
-    norms: list[float] = []
+    seen = 0  # clipping.norms recorded before the last checkpoint
     try:
         with _threads(num_threads):
             checkpoint(0, 0.0, [], [])  # the untrained model
@@ -390,22 +396,19 @@ def train_lm(
                         group["lr"] = recipe.lr * 0.5 * (1 + math.cos(math.pi * min(done, 1.0)))
                 logits, state = model(inputs, detach_state(state) if carry else None)
                 loss = F.cross_entropy(logits.reshape(-1, model.vocab_size), targets.reshape(-1))
-                optimizer.zero_grad()
+                clipping.zero_grad()
                 loss.backward()
-                # the norm before clipping; with clip None, math.inf measures without clipping
-                norm = nn.utils.clip_grad_norm_(model.parameters(), recipe.clip or math.inf)
-                optimizer.step()
+                clipping.step()
                 spent += time.process_time() - start
                 step += 1
                 losses.append(loss.item())
-                norms.append(float(norm))
                 done_by = float(step) if steps is not None else spent
                 if bar is not None:
                     bar.update(min(done_by, limit) - bar.n)
                 if done_by >= next_mark or done_by >= limit:
-                    checkpoint(step, spent, losses, norms)
+                    checkpoint(step, spent, losses, clipping.norms[seen:])
                     model.train()
-                    losses, norms = [], []
+                    losses, seen = [], len(clipping.norms)
                     next_mark += every
                 if done_by >= limit:
                     break
@@ -520,12 +523,7 @@ def load_measurements(name: str) -> dict[str, object]:
     ``benchmarks/<name>.py``, which takes minutes: chapter 7 reads them instead.
     """
     name = one_of("name", name, MEASUREMENTS)
-    path = RESOURCES / f"{name}.json"
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"no {path.name} in {RESOURCES}; create it with `python benchmarks/{name}.py`."
-        )
-    return json.loads(path.read_text(encoding="utf-8"))
+    return load_cache(RESOURCES / f"{name}.json", f"benchmarks/{name}.py", rows=False)
 
 
 def recipe_dict(recipe: Recipe) -> dict[str, object]:

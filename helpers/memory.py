@@ -24,8 +24,9 @@ from torch import nn
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
 from helpers.cache import RESOURCES, load_cache
 from helpers.data import RECALL_CHANCE_MSE, delayed_recall
-from helpers.models import CELLS, SequenceRegressor, set_keep_bias
-from helpers.training import TrainingDiverged
+from helpers.forecast import eval_mode
+from helpers.models import CELLS, SequenceRegressor, seeded_model
+from helpers.training import ClippedOptimizer, TrainingDiverged, _threads
 
 __all__ = [
     "SOLVED",
@@ -75,14 +76,12 @@ def flush_denormals() -> Iterator[None]:
     Vanishing gradients pass through subnormal numbers (below about 1e-38), which CPUs handle
     many times slower; flushing them to zero changes no result that matters here.
     """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    torch.set_flush_denormal(True)
-    try:
-        yield
-    finally:
-        torch.set_flush_denormal(False)  # PyTorch's default
-        torch.set_num_threads(threads)
+    with _threads(1):
+        torch.set_flush_denormal(True)
+        try:
+            yield
+        finally:
+            torch.set_flush_denormal(False)  # PyTorch's default
 
 
 def _check_config(cell: object, keep_bias: object) -> tuple[str, float | None]:
@@ -120,12 +119,7 @@ def build_recall_model(
     gate or the GRU's update gate biased to keep: see ``models.set_keep_bias``.
     """
     cell, keep_bias = _check_config(cell, keep_bias)
-    seed = non_negative_int("seed", seed)
-    torch.manual_seed(seed)
-    model = SequenceRegressor(cell, hidden_size=positive_int("hidden_size", hidden_size))
-    if keep_bias is not None:
-        set_keep_bias(model, keep_bias)
-    return model
+    return seeded_model(cell, seed, hidden_size=hidden_size, keep_bias=keep_bias)
 
 
 def train_recall(
@@ -144,7 +138,9 @@ def train_recall(
         )
     lag = positive_int("lag", lag)
     seed = non_negative_int("seed", seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
+    optimizer = ClippedOptimizer(
+        torch.optim.Adam(model.parameters(), lr=settings.lr), settings.clip
+    )
     loss_func = nn.MSELoss()
     generator = torch.Generator().manual_seed(seed)
     losses = []
@@ -156,8 +152,7 @@ def train_recall(
             loss = loss_func(model(inputs), targets)
             optimizer.zero_grad()
             loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), settings.clip)
-            optimizer.step()
+            optimizer.step()  # clips the gradient's norm to settings.clip first
             losses.append(loss.item())
             if not math.isfinite(losses[-1]):
                 raise TrainingDiverged(
@@ -176,13 +171,8 @@ def recall_error(model: nn.Module, lag: int, settings: RecallSettings = RecallSe
     """
     lag = positive_int("lag", lag)
     inputs, targets = delayed_recall(settings.n_test, lag, seed=settings.test_seed)
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad(), flush_denormals():
-            mse = torch.mean((model(inputs) - targets) ** 2).item()
-    finally:
-        model.train(was_training)
+    with eval_mode(model), flush_denormals():
+        mse = torch.mean((model(inputs) - targets) ** 2).item()
     return mse / RECALL_CHANCE_MSE
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from helpers._checks import one_of, positive_int, real_number
+from helpers._checks import non_negative_int, one_of, positive_int, real_number
 
-__all__ = ["CELLS", "KEEP_GATE", "SequenceRegressor", "set_keep_bias"]
+__all__ = ["CELLS", "KEEP_GATE", "SequenceRegressor", "seeded_model", "set_keep_bias"]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -85,3 +85,18 @@ def set_keep_bias(module: nn.Module, bias: float) -> nn.Module:
             getattr(layer, f"bias_ih_l{k}")[rows] = bias
             getattr(layer, f"bias_hh_l{k}")[rows] = 0.0
     return module
+
+
+def seeded_model(
+    cell: str, seed: int, *, hidden_size: int, keep_bias: float | None = None
+) -> SequenceRegressor:
+    """A ``SequenceRegressor`` whose weights ``seed`` fixes (chapter 6's experiments).
+
+    PyTorch's default initialisation, then, if ``keep_bias`` is a number, ``set_keep_bias``.
+    """
+    one_of("cell", cell, CELLS)
+    torch.manual_seed(non_negative_int("seed", seed))
+    model = SequenceRegressor(cell, hidden_size=positive_int("hidden_size", hidden_size))
+    if keep_bias is not None:
+        set_keep_bias(model, keep_bias)
+    return model

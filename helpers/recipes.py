@@ -24,9 +24,9 @@ from helpers._checks import non_negative_int, one_of, positive_int, real_number
 from helpers.cache import RESOURCES, load_cache
 from helpers.data import Split, chronological_split, make_windows, noisy_sine, sine_at_steps
 from helpers.forecast import closed_loop, one_step
-from helpers.models import CELLS, SequenceRegressor, set_keep_bias
+from helpers.models import CELLS, SequenceRegressor, seeded_model
 from helpers.scratch import GATE_NAMES, lstm_forward
-from helpers.training import train
+from helpers.training import OPTIMIZERS, ClippedOptimizer, train
 
 __all__ = [
     "FORECAST_STEPS",
@@ -47,7 +47,6 @@ __all__ = [
     "score",
 ]
 
-OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
 N_TIME, N_VALID = 10, 20  # the lecture's windows; the last 20 of them validate
 FORECAST_STEPS = 80  # closed loop from the end of training (t = 70) to t = 149, past the data
 SINE_CACHE = RESOURCES / "sine_recipes.json"
@@ -87,27 +86,6 @@ LECTURE = Recipe()  # SGD with learning rate 0.01, PyTorch's initialisation, no 
 WORKING = Recipe("adam", 0.003, keep_bias=1.0, clip=1.0)  # the usual advice, all three at once
 
 
-class ClippedOptimizer:
-    """An optimiser that clips the gradient's total norm to ``max_norm`` before each step.
-
-    It answers ``zero_grad()`` and ``step()``, all that ``training.train`` calls, and records
-    the norm before clipping in ``norms``; ``max_norm=math.inf`` only records.
-    """
-
-    def __init__(self, optimizer: torch.optim.Optimizer, max_norm: float = math.inf) -> None:
-        self.optimizer, self.max_norm = optimizer, max_norm
-        self.params = [p for group in optimizer.param_groups for p in group["params"]]
-        self.norms: list[float] = []  # the gradient's norm at every update, before clipping
-
-    def zero_grad(self) -> None:
-        self.optimizer.zero_grad()
-
-    def step(self) -> None:
-        norm = nn.utils.clip_grad_norm_(self.params, self.max_norm)
-        self.norms.append(float(norm))
-        self.optimizer.step()
-
-
 def build_sine_model(
     cell: str, seed: int, recipe: Recipe = LECTURE, hidden_size: int = 64
 ) -> SequenceRegressor:
@@ -116,12 +94,9 @@ def build_sine_model(
     ``recipe.keep_bias`` applies to an LSTM or a GRU; an RNN has no such gate and keeps
     PyTorch's initialisation.
     """
-    one_of("cell", cell, CELLS)
-    torch.manual_seed(non_negative_int("seed", seed))
-    model = SequenceRegressor(cell, hidden_size=positive_int("hidden_size", hidden_size))
-    if recipe.keep_bias is not None and cell != "rnn":
-        set_keep_bias(model, recipe.keep_bias)
-    return model
+    cell = one_of("cell", cell, CELLS)
+    keep_bias = None if cell == "rnn" else recipe.keep_bias
+    return seeded_model(cell, seed, hidden_size=hidden_size, keep_bias=keep_bias)
 
 
 @dataclass

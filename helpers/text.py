@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterator
-from pathlib import Path
 
 import torch
 
 from helpers._checks import non_negative_int, positive_int, real_number
+from helpers.cache import RESOURCES
 
 __all__ = [
     "BOOK",
@@ -36,7 +36,7 @@ __all__ = [
     "split",
 ]
 
-BOOK = Path(__file__).resolve().parent / "resources" / "timemachine.txt"
+BOOK = RESOURCES / "timemachine.txt"
 UNK = "<unk>"  # the unknown token's name, as d2l's vocabulary spells it
 UNK_CHAR = "·"  # how cleaned and decoded text shows it: one character per token
 # id -> token: the unknown token, space, then a..z, so "a" is 2 and "z" is 27

@@ -22,7 +22,10 @@ from torch import nn, optim
 from helpers._checks import all_finite, as_float_tensor, int_or_none, positive_int, real_number
 from helpers.forecast import closed_loop
 
-__all__ = ["History", "Snapshot", "TrainingDiverged", "train"]
+__all__ = ["OPTIMIZERS", "ClippedOptimizer", "History", "Snapshot", "TrainingDiverged", "train"]
+
+# the optimisers a recipe can name (chapters 6 and 7): the lecture's SGD, and Adam
+OPTIMIZERS = {"sgd": optim.SGD, "adam": optim.Adam}
 
 
 class TrainingDiverged(RuntimeError):
@@ -50,6 +53,27 @@ class History:
     def final_loss(self) -> float:
         """Mean training loss of the last epoch."""
         return self.record_loss_train[-1]
+
+
+class ClippedOptimizer:
+    """An optimiser that clips the gradient's total norm to ``max_norm`` before each step.
+
+    It answers ``zero_grad()`` and ``step()``, all that ``train`` calls, and records
+    the norm before clipping in ``norms``; ``max_norm=math.inf`` only records.
+    """
+
+    def __init__(self, optimizer: torch.optim.Optimizer, max_norm: float = math.inf) -> None:
+        self.optimizer, self.max_norm = optimizer, max_norm
+        self.params = [p for group in optimizer.param_groups for p in group["params"]]
+        self.norms: list[float] = []  # the gradient's norm at every update, before clipping
+
+    def zero_grad(self) -> None:
+        self.optimizer.zero_grad()
+
+    def step(self) -> None:
+        norm = nn.utils.clip_grad_norm_(self.params, self.max_norm)
+        self.norms.append(float(norm))
+        self.optimizer.step()
 
 
 @contextlib.contextmanager
