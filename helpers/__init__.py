@@ -17,6 +17,7 @@ __all__ = [
     "models",
     "plots",
     "recipes",
+    "results",
     "scratch",
     "show",
     "text",
