@@ -87,5 +87,10 @@ def test_what_cites_no_result_is_left_out():
     assert cited_numbers(text) == []
 
 
+def test_fenced_code_is_code_and_the_prose_around_it_is_checked():
+    text = "Predict the shapes after\n\n```python\nrnn = nn.RNN(3, 32)\n```\n\nfor 25 steps."
+    assert cited_numbers(text) == ["25"]
+
+
 def test_the_lecture_constants_need_no_output():
     assert unsupported_numbers([md("Windows of 10 points, 90 samples, noise 0.1.")]) == []

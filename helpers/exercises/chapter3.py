@@ -6,7 +6,6 @@ Loaded in the notebook with ``from helpers.exercises import chapter3 as ex``.
 from __future__ import annotations
 
 import copy
-import inspect
 import math
 from collections.abc import Callable
 from typing import Any
@@ -193,11 +192,11 @@ def _check_train_epoch(fn: Callable[..., Any]) -> str:
 
 
 NOISE = 0.3  # q2: the exercise's noise, three times the book's, so the chapter's floor won't do
-BOOK_NOISE = inspect.signature(noisy_sine).parameters["noise"].default  # the chapter's 0.1
+BOOK_NOISE = 0.1  # the chapter's noise: the lecture's, and noisy_sine's default
 
 
 def _noise_floor() -> tuple[float]:
-    return (NOISE**2,)  # the variance: no model can predict the noise
+    return (NOISE**2,)  # a perfect model's expected MSE: the noise variance
 
 
 def _judge_noise_floor(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
@@ -212,12 +211,13 @@ def _judge_noise_floor(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
         raise Fail("that is the noise's standard deviation; the MSE averages *squared* errors.")
     if not math.isclose(value, floor, rel_tol=0.05):
         raise Fail(
-            f"answer_noise_floor {value}: even a model that knows sin(x) exactly "
-            "misses by the noise on every point; what is its mean squared size?"
+            f"answer_noise_floor {value}: a model that outputs sin(x) exactly still misses "
+            "every answer by its noise; what is the mean squared size of that miss?"
         )
     return (
-        "the best a model can do is predict sin(x) exactly; what remains is the noise, "
-        "whose mean square is its variance. A training loss well below it means memorised noise."
+        "a model that outputs sin(x) exactly still misses by the noise, whose mean square is "
+        "its variance. That is a lower bound, not a score to aim for: a model that reads only "
+        "noisy windows stays above it, and a training loss well below it means memorised noise."
     )
 
 
@@ -241,18 +241,24 @@ EXERCISES = bind_exercises(
         "batch normalisation.",
     ),
     PredictExercise(
-        title="The noise floor",
-        answers={"answer_noise_floor": "the variance of the noise"},
+        title="The noise floor, a lower bound",
+        answers={"answer_noise_floor": "expected MSE of a model that outputs sin(x) exactly"},
         truth=_noise_floor,
         judge=_judge_noise_floor,
         hints=[
             f"The data is $\\sin(x) + \\varepsilon$ with noise of standard deviation {NOISE}. "
-            "Suppose a model predicted $\\sin(x)$ perfectly: what error would remain?",
-            "The mean of $\\varepsilon^2$ is the variance, the square of the standard deviation.",
+            "A model that outputs $\\sin(x)$ exactly: by how much does it miss each noisy "
+            "answer?",
+            "It misses by $\\varepsilon$; the mean of $\\varepsilon^2$ is the variance, the "
+            "square of the standard deviation.",
         ],
-        explanation="The noise is unpredictable, so the best one-step MSE is its variance "
-        "$\\sigma^2$, the square of its standard deviation. A training loss far below it means "
-        "the model memorised the noise.",
+        explanation="A model that outputs the clean $\\sin(x)$ misses every answer by its noise "
+        "$\\varepsilon$, so its expected MSE is the variance $\\sigma^2$. No model can beat that "
+        "on average, because nothing it reads predicts fresh noise; but $\\sigma^2$ is a lower "
+        "bound, not a score a model reaches. A model that sees only a window of noisy points "
+        "does worse: the noise of its inputs passes into its prediction, as the chapter's last "
+        "section explains. A training loss far below $\\sigma^2$ means the model memorised the "
+        "noise of its training points.",
     ),
     CodeExercise(
         title="One training epoch and its mean loss",

@@ -18,10 +18,7 @@ INPUT_SIZE, HIDDEN_SIZE = 2, 16  # q2: the layers whose parameters are counted
 
 
 class LSTMNet(nn.Module):
-    """The lecture's network with an LSTM.
-
-    Shapes: (batch, time, input_size) -> (batch, output_size).
-    """
+    """The lecture's network with an LSTM. Shapes: (batch, time, input) -> (batch, output)."""
 
     def __init__(self, input_size=1, hidden_size=64, output_size=1):
         super().__init__()
