@@ -27,6 +27,7 @@ from helpers.exercises.checking import (
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
 from helpers.forecast import closed_loop
 from helpers.models import SequenceRegressor
+from helpers.training import train
 
 
 def closed_loop_by_hand(model, seed_window, steps):
@@ -117,18 +118,6 @@ def _check_closed_loop(fn: Callable[..., Any]) -> str:
     )
 
 
-def _train_one_epoch_reference(model, loader, loss_func, optimizer):
-    model.train()
-    losses = []
-    for x, t in loader:
-        loss = loss_func(model(x), t)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return losses
-
-
 def train_one_epoch(model, loader, loss_func, optimizer):
     """Train model for one pass over loader; return the mean batch loss (a float)."""
     ### BEGIN SOLUTION
@@ -146,7 +135,11 @@ def train_one_epoch(model, loader, loss_func, optimizer):
 
 def _check_train_epoch(fn: Callable[..., Any]) -> str:
     input_data, correct_data = make_windows(noisy_sine(16, seed=3)[1], 4)  # 12 samples
-    loader = DataLoader(TensorDataset(input_data, correct_data), batch_size=4, shuffle=False)
+    # the reference is helpers.training.train for one epoch; the learner's loader serves the
+    # batches in the order train draws them with seed=5
+    order = torch.randperm(len(input_data), generator=torch.Generator().manual_seed(5))
+    dataset = TensorDataset(input_data[order], correct_data[order])
+    loader = DataLoader(dataset, batch_size=4, shuffle=False)
     case = "case 1/1 (one epoch of a small RNN, 12 windows in 3 batches of 4, SGD lr=0.1)"
     model = _tiny_model(seed=4)
     mirror = copy.deepcopy(model)
@@ -160,9 +153,17 @@ def _check_train_epoch(fn: Callable[..., Any]) -> str:
         )
     finally:
         hook.remove()
-    losses = _train_one_epoch_reference(
-        mirror, loader, nn.MSELoss(), torch.optim.SGD(mirror.parameters(), lr=0.1)
-    )
+    outputs: list[torch.Tensor] = []  # the reference's prediction for each batch, in order
+    hook = mirror.register_forward_hook(lambda module, inputs, out: outputs.append(out.detach()))
+    try:
+        history = train(
+            mirror, input_data, correct_data, epochs=1, batch_size=4, lr=0.1,
+            snapshot_every=None, verbose=False, seed=5, progress=False,
+        )  # fmt: skip
+    finally:
+        hook.remove()
+    targets = correct_data[order].split(4)
+    losses = [nn.functional.mse_loss(y, t).item() for y, t in zip(outputs, targets, strict=True)]
     if modes and not all(modes):
         raise Fail(f"{case}: the model ran in eval mode; call `model.train()` at the start.")
     if all(torch.equal(p, start[n]) for n, p in model.state_dict().items()):
@@ -179,7 +180,7 @@ def _check_train_epoch(fn: Callable[..., Any]) -> str:
         got = got.item()
     if isinstance(got, bool) or not isinstance(got, (int, float)):
         raise Fail(f"{case}: return the mean loss as a float, got {type(got).__name__}.")
-    expected = sum(losses) / len(losses)
+    expected = history.final_loss
     if math.isclose(got, expected, rel_tol=RTOL):
         return "one SGD step per batch, and the mean of the 3 batch losses."
     for wrong, meaning in [
