@@ -1,10 +1,11 @@
 """Train the RNN and the LSTM on the same data over several seeds and cache the results.
 
-Chapter 5 (Training an LSTM) reads the cache, helpers/resources/rnn_vs_lstm.json, through
-``helpers.compare``, because the full comparison (7 seeds x three runs, ~100 s of training)
-would not fit in the chapter's minute. This file is the runner that writes it: a process pool
-and timing live here, not in the package the notebooks import. tests/test_compare_cells.py
-re-runs it and checks that it reproduces the cache.
+Chapter 5 (Training an LSTM) reads the cache, helpers/resources/rnn_vs_lstm.json, with
+``helpers.results.load("rnn_vs_lstm")``, because the full comparison (7 seeds x three runs,
+~100 s of training) would not fit in the chapter's minute. This file is the runner that writes
+it: a process pool and timing live here, not in the package the notebooks import; each row is
+scored by ``helpers.compare.evaluate``, as the chapter scores its live re-run.
+tests/test_compare_cells.py re-runs it and checks that it reproduces the cache.
 
     python benchmarks/compare_cells.py                   # writes helpers/resources/rnn_vs_lstm.json
     python benchmarks/compare_cells.py --out /tmp/x.json --seeds 5 --jobs 1
@@ -25,23 +26,11 @@ from dataclasses import asdict
 from multiprocessing import get_context
 from pathlib import Path
 
+import pandas as pd
 import torch
 
 from helpers._checks import non_negative_int, one_of, positive_int
-from helpers.compare import (
-    CACHE,
-    METRICS,
-    RTOL,
-    RUNS,
-    Settings,
-    by_run,
-    conclusions,
-    evaluate,
-    make_data,
-    run_label,
-    summarize,
-    table_markdown,
-)
+from helpers.compare import CACHE, METRICS, RTOL, RUNS, Settings, evaluate, make_data
 from helpers.models import CELLS, SequenceRegressor
 from helpers.training import train
 
@@ -129,13 +118,12 @@ def run_comparison(
         with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
             results = list(pool.map(_run_job, work))
     rows, nudged = results[: -len(runs)], results[-len(runs) :]
-    base = by_run(rows)
+    plain = {(row["run"], row["seed"]): row for row in rows}
     rounding = {}
     for row in nudged:
-        run = (row["cell"], row["epochs"])
-        plain = base[run][row["seed"]]
-        rounding[run_label(*run)] = {
-            m: abs(row[m] - plain[m]) / abs(plain[m]) for m in METRICS if m != "seconds_per_epoch"
+        base = plain[row["run"], row["seed"]]
+        rounding[row["run"]] = {
+            m: abs(row[m] - base[m]) / abs(base[m]) for m in METRICS if m != "seconds_per_epoch"
         }
     return {
         "description": "RNN vs LSTM on the noisy sine, several seeds (chapter 5).",
@@ -157,7 +145,7 @@ def run_comparison(
 
 
 def save_results(results: Mapping[str, object], path: str | os.PathLike) -> None:
-    """Write the comparison as indented JSON (the committed cache); ``load_results`` reads it."""
+    """Write the comparison as indented JSON (the committed cache); results.load reads it."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps(results, indent=1) + "\n")
 
@@ -170,9 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = run_comparison(range(args.seeds), jobs=args.jobs)
     save_results(results, args.out)
-    print(table_markdown(summarize(results["rows"])))
-    for sentence in conclusions(results["rows"]).sentences.values():
-        print("-", sentence)
+    rows = pd.DataFrame(results["rows"])
+    print(rows.groupby("run", sort=False)[list(METRICS)].agg(["median", "min", "max"]).T)
     print(f"wrote {args.out} in {results['seconds_total']:.0f} s", file=sys.stderr)
     finite = all(math.isfinite(float(row["closed_loop_rmse"])) for row in results["rows"])
     return 0 if finite else 1

@@ -1,7 +1,8 @@
 """The data: a noisy sine wave and its 10-step windows (chapter 2, Data windowing).
 
-Chapter 6 (Why an LSTM?) adds a chronological split of the windows, the clean sine past the
-lecture's 100 points, and a task that needs a long memory, ``delayed_recall``.
+Chapter 6 (judging forecasts) adds a chronological split of the windows and the clean sine
+past the lecture's 100 points; chapter 7 (long memory) a task that needs a long memory,
+``delayed_recall``.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def make_windows(series: object, n_time: int) -> tuple[torch.Tensor, torch.Tenso
     return input_data, correct_data
 
 
-# ---------------------------------------------------------------- chapter 6 (Why an LSTM?)
+# ------------------------------------------- chapters 6 and 7 (judging forecasts, long memory)
 
 RECALL_CHANCE_MSE = 1 / 3  # variance of U[-1, 1]: the MSE of always answering 0, the mean
 
@@ -161,7 +162,7 @@ def delayed_recall(
     seed: int | None = None,
     generator: torch.Generator | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Sequences whose answer is their first value, read ``lag`` steps after it (chapter 6).
+    """Sequences whose answer is their first value, read ``lag`` steps after it (chapter 7).
 
     Every step holds a number drawn uniformly from [-1, 1]; the answer is the number at step 0.
     The ``lag`` numbers after it are independent of it, so nothing in between helps: a model

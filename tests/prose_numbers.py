@@ -9,7 +9,8 @@ fails the tests until the sentence says what the code now prints.
 
 What counts as a number: a decimal such as ``0.0147``, ``1,500`` (read as 1500), ``6e-08`` or
 a count such as ``5/5``. Left out: single digits (structure more than results: "3 points",
-"$h_{t-1}$"; a count ``a/b`` is checked whatever its digits), inline code, link targets,
+"$h_{t-1}$"; a count ``a/b`` is checked whatever its digits), inline code and fenced code
+blocks (code that an exercise asks about, say, without running it), link targets,
 equation tags and references ("equation (6.4)"), chapter references ("chapter 4") and years
 in citations ("(Kingma and Ba, 2015)").
 """
@@ -46,6 +47,7 @@ IGNORED_TAGS = {"nbval-ignore-output", "nbval-skip", "raises-exception"}
 
 NOT_CITED = [  # Markdown that holds digits but cites no result
     re.compile(r"<!--.*?-->", re.S),  # comments
+    re.compile(r"^(`{3,}|~{3,}).*?^\1", re.S | re.M),  # fenced code blocks: code, as inline code
     re.compile(r"`[^`\n]*`"),  # inline code: names, settings as code
     re.compile(r"\]\([^)\s]*\)"),  # link targets
     re.compile(r"\\tag\{[^}]*\}"),  # equation tags

@@ -56,18 +56,18 @@ def test_run_one_bad_arguments(args, error, match):
 def test_run_comparison_save_and_load(tmp_path):
     runs = (("rnn", 2), ("lstm", 3))
     results = compare_cells.run_comparison([0, 1], runs, TINY, jobs=1)
-    assert [(r["cell"], r["epochs"], r["seed"]) for r in results["rows"]] == [
-        ("rnn", 2, 0),
-        ("lstm", 3, 0),
-        ("rnn", 2, 1),
-        ("lstm", 3, 1),
+    assert [(r["run"], r["cell"], r["epochs"], r["seed"]) for r in results["rows"]] == [
+        ("RNN, 2 epochs", "rnn", 2, 0),
+        ("LSTM, 3 epochs", "lstm", 3, 0),
+        ("RNN, 2 epochs", "rnn", 2, 1),
+        ("LSTM, 3 epochs", "lstm", 3, 1),
     ]
     assert set(results["rounding"]) == {"RNN, 2 epochs", "LSTM, 3 epochs"}
     assert all(0 <= v < 1e-3 for r in results["rounding"].values() for v in r.values())
     assert results["settings"]["n_points"] == 24 and results["seeds"] == [0, 1]
     path = tmp_path / "sub" / "cache.json"
     compare_cells.save_results(results, path)
-    assert compare.load_results(path) == json.loads(json.dumps(results))
+    assert json.loads(path.read_text()) == json.loads(json.dumps(results))
 
 
 def test_run_comparison_bad_arguments():
@@ -80,7 +80,7 @@ def test_run_comparison_bad_arguments():
 @pytest.mark.slow
 def test_script_reproduces_the_cache(tmp_path):
     """Re-run the whole script (21 trainings in two processes, about a minute)."""
-    cached = compare.load_results()
+    cached = json.loads(compare.CACHE.read_text())
     out = tmp_path / "rnn_vs_lstm.json"
     seeds = len(cached["seeds"])
     subprocess.run(
@@ -90,7 +90,7 @@ def test_script_reproduces_the_cache(tmp_path):
         capture_output=True,
         timeout=900,
     )
-    fresh = compare.load_results(out)
+    fresh = json.loads(out.read_text())
     assert fresh["settings"] == cached["settings"]
     assert fresh["runs"] == cached["runs"] and fresh["seeds"] == cached["seeds"]
     by_key = {(r["cell"], r["epochs"], r["seed"]): r for r in cached["rows"]}
@@ -99,4 +99,5 @@ def test_script_reproduces_the_cache(tmp_path):
         # every measure within RTOL (compare_rows raises otherwise); time is not compared:
         # it depends on the machine and its load, so it is only checked to be positive
         compare.compare_rows(row, by_key[(row["cell"], row["epochs"], row["seed"])])
+        assert row["run"] == by_key[(row["cell"], row["epochs"], row["seed"])]["run"]
         assert row["seconds_per_epoch"] > 0

@@ -50,16 +50,21 @@ def solution_lines(exercise) -> list[str]:
 # --------------------------------------------------------------------------- wrong answers
 
 
-def rnn_sigmoid(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
-    return torch.sigmoid(x @ weight_ih.T + bias_ih + h_prev @ weight_hh.T + bias_hh)
+def rnn_backward(slope="h", through="weight_hh", weight_grad="outer"):
+    """A backward step with one classic slip: the slope, the matrix or the weight gradient."""
 
+    def rnn_step_backward(grad_h, h, h_prev, weight_hh):
+        slope_at = {"h": 1 - h**2, "h_prev": 1 - h_prev**2, "none": 1.0}[slope]
+        grad_pre = grad_h * slope_at
+        matrix = weight_hh if through == "weight_hh" else weight_hh.T
+        grad_weight_hh = {
+            "outer": grad_pre.T @ h_prev,
+            "transposed": h_prev.T @ grad_pre,
+            "mean": grad_pre.T @ h_prev / len(h_prev),
+        }[weight_grad]
+        return grad_pre @ matrix, grad_weight_hh
 
-def rnn_no_memory(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
-    return torch.tanh(x @ weight_ih.T + bias_ih + bias_hh)
-
-
-def rnn_untransposed(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
-    return torch.tanh(x @ weight_ih.T + bias_ih + h_prev @ weight_hh + bias_hh)
+    return rnn_step_backward
 
 
 def windows_answer_off_by_one(series, n_time):
@@ -148,18 +153,18 @@ def epoch(zero_grad=True, step=True, train=True, result="mean"):
     return train_one_epoch
 
 
-def lstm_cell(squash=("s", "s", "t", "s"), swap_if=False, squash_c=True):
+def coupled_cell(squash=("s", "t", "s"), f_is_i=False, order="igo", squash_c=True):
     fns = {"s": torch.sigmoid, "t": torch.tanh}
 
-    def lstm_step_by_hand(x, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    def coupled_lstm_step(x, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):
         pre = x @ weight_ih.T + bias_ih + h_prev @ weight_hh.T + bias_hh
-        i, f, g, o = (fns[s](p) for s, p in zip(squash, pre.chunk(4, dim=1), strict=True))
-        if swap_if:
-            i, f = f, i
+        blocks = dict(zip(order, pre.chunk(3, dim=1), strict=True))
+        i, g, o = (fns[s](blocks[k]) for s, k in zip(squash, "igo", strict=True))
+        f = i if f_is_i else 1 - i
         c = f * c_prev + i * g
         return (o * torch.tanh(c) if squash_c else o * c), c
 
-    return lstm_step_by_hand
+    return coupled_lstm_step
 
 
 def lstm_net(layer=nn.LSTM, batch_first=True, step=-1, unpack=True):
@@ -232,7 +237,13 @@ def temperature_probs_wrong(kind):
 
 
 WRONG = {
-    ("chapter1", "q1"): [rnn_sigmoid, rnn_no_memory, rnn_untransposed],
+    ("chapter1", "q1"): [
+        rnn_backward(slope="none"),
+        rnn_backward(slope="h_prev"),
+        rnn_backward(through="weight_hh.T"),
+        rnn_backward(weight_grad="transposed"),
+        rnn_backward(weight_grad="mean"),
+    ],
     ("chapter1", "q2"): [
         ((4, 32), (2, 4, 32)),
         ((2, 4, 32), (4, 25, 32)),
@@ -258,10 +269,10 @@ WRONG = {
         epoch(result="last"),
     ],
     ("chapter4", "q1"): [
-        lstm_cell(squash=("s", "t", "t", "s")),
-        lstm_cell(swap_if=True),
-        lstm_cell(squash_c=False),
-        lstm_cell(squash=("s", "s", "s", "s")),
+        coupled_cell(f_is_i=True),
+        coupled_cell(order="iog"),
+        coupled_cell(squash=("s", "s", "s")),
+        coupled_cell(squash_c=False),
     ],
     ("chapter4", "q2"): [
         ((256, 28), (256, 256)),
@@ -341,8 +352,17 @@ def test_verdicts_name_the_typical_mistake():
     assert "torch.no_grad()" in chapter3.q1.check(closed_loop_with_grad).text
     assert "model.eval()" in chapter3.q1.check(closed_loop_train_mode).text
     assert "zero_grad" in chapter3.q3.check(epoch(zero_grad=False)).text
-    assert "input and forget gates are swapped" in chapter4.q1.check(lstm_cell(swap_if=True)).text
-    assert "sigmoid, not a tanh" in chapter4.q1.check(lstm_cell(squash=("s", "t", "t", "s"))).text
+    from helpers.exercises import chapter1
+
+    assert "1 - h**2" in chapter1.q1.check(rnn_backward(slope="none")).text
+    assert "not at h_prev" in chapter1.q1.check(rnn_backward(slope="h_prev")).text
+    assert "back it is" in chapter1.q1.check(rnn_backward(through="weight_hh.T")).text
+    assert "transposed" in chapter1.q1.check(rnn_backward(weight_grad="transposed")).text
+    assert "do not average" in chapter1.q1.check(rnn_backward(weight_grad="mean")).text
+    assert "f must be 1 - i" in chapter4.q1.check(coupled_cell(f_is_i=True)).text
+    assert "order i, g, o" in chapter4.q1.check(coupled_cell(order="iog")).text
+    assert "tanh, not a sigmoid" in chapter4.q1.check(coupled_cell(squash=("s", "s", "s"))).text
+    assert "o * tanh(c)" in chapter4.q1.check(coupled_cell(squash_c=False)).text
     from helpers.exercises import chapter6
 
     assert "z and 1 - z are swapped" in chapter6.q1.check(gru_cell(swap_z=True)).text
@@ -375,7 +395,7 @@ def test_wrong_kinds_of_argument_are_answered_not_raised():
     from helpers.exercises import chapter1, chapter5
 
     for answers in [(), (1,), (chapter1.q1.reference, 2)]:
-        assert "pass your rnn_step_by_hand" in chapter1.q1.check(*answers).text
+        assert "pass your rnn_step_backward" in chapter1.q1.check(*answers).text
     assert "should be a tuple" in chapter1.q2.check(8, (1, 8, 64)).text
     assert "pass your answers" in chapter1.q2.check((4, 25, 32)).text
     assert "not an instance" in chapter5.q1.check(chapter5.LSTMNet()).text

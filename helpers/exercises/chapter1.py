@@ -1,4 +1,4 @@
-"""Exercises of chapter 1 (RNN concepts): one step by hand, shapes, the last output, gradients.
+"""Exercises of chapter 1 (RNN concepts): a step backward, shapes, batch_first, vanishing.
 
 Loaded in the notebook with ``from helpers.exercises import chapter1 as ex``.
 """
@@ -17,43 +17,79 @@ from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise,
 TRAP_INPUT = (8, 10, 1)  # q3: a (batch, time, features) batch fed to an RNN without batch_first
 
 
-def rnn_step_by_hand(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
-    """One RNN step.
+def rnn_step_backward(grad_h, h, h_prev, weight_hh):
+    """Back through one step h = tanh(s): dL/dh_prev, and this step's dL/dweight_hh.
 
-    Shapes: x (batch, input_size), h_prev (batch, hidden) -> (batch, hidden).
+    Shapes: grad_h, h, h_prev (batch, hidden), weight_hh (hidden, hidden)
+    -> grad_h_prev (batch, hidden), grad_weight_hh (hidden, hidden), summed over the batch.
     """
     ### BEGIN SOLUTION
-    return torch.tanh(x @ weight_ih.T + bias_ih + h_prev @ weight_hh.T + bias_hh)
+    grad_pre = grad_h * (1 - h**2)  # back through tanh, whose slope is 1 - tanh^2
+    grad_h_prev = grad_pre @ weight_hh  # the step added h_prev @ weight_hh.T
+    grad_weight_hh = grad_pre.T @ h_prev  # one outer product per row, summed
+    return grad_h_prev, grad_weight_hh
     ### END SOLUTION
 
 
-def _check_rnn_step(fn: Callable[..., Any]) -> str:
-    shapes = [(1, 1, 4), (3, 2, 4), (2, 3, 5)]  # (batch, input_size, hidden)
+def _check_rnn_backward(fn: Callable[..., Any]) -> str:
+    shapes = [(1, 2, 4), (3, 2, 4), (2, 3, 5)]  # (batch, input_size, hidden)
     for k, (batch, n_in, hidden) in enumerate(shapes, 1):
         g = seeded(k)
         cell = nn.RNNCell(n_in, hidden)
         with torch.no_grad():
             for p in cell.parameters():
-                p.copy_(torch.randn(p.shape, generator=g))
+                p.copy_(0.5 * torch.randn(p.shape, generator=g))
         x, h_prev = torch.randn(batch, n_in, generator=g), torch.randn(batch, hidden, generator=g)
-        w_ih, w_hh, b_ih, b_hh = (p.detach().clone() for p in cell.parameters())
-        with torch.no_grad():
-            expected = cell(x, h_prev)
-        pre = x @ w_ih.T + b_ih + h_prev @ w_hh.T + b_hh
-        mistakes = [
-            (torch.sigmoid(pre), "that is a sigmoid, but nn.RNN squashes with tanh"),
-            (
-                torch.tanh(x @ w_ih.T + b_ih + b_hh),
-                "h_prev is missing: the step also adds W_hh h_prev",
-            ),
-            (torch.tanh(x @ w_ih.T + b_ih + h_prev @ w_hh + b_hh), "W_hh needs a transpose (.T)"),
-            (torch.tanh(x @ w_ih.T + h_prev @ w_hh.T), "the two biases are missing"),
-        ]
-        case = f"case {k}/3 (batch {batch}, input_size {n_in}, hidden {hidden})"
-        args = (x, h_prev, w_ih, w_hh, b_ih, b_hh)
-        got = call_answer(fn, case, *(a.clone() for a in args))
-        expect_close("h", got, expected, case, mistakes)
-    return "your step matches PyTorch's nn.RNNCell on all 3 cases."
+        grad_h = torch.randn(batch, hidden, generator=g)
+        # the reference: PyTorch's cell forward, autograd backward
+        h_prev.requires_grad_(True)
+        h = cell(x, h_prev)
+        h.backward(grad_h)
+        expected_h_prev, expected_w = h_prev.grad, cell.weight_hh.grad
+        h, h_prev, w_hh = h.detach(), h_prev.detach(), cell.weight_hh.detach()
+        grad_pre = grad_h * (1 - h**2)
+        case = f"case {k}/3 (batch {batch}, hidden {hidden})"
+        got = call_answer(fn, case, grad_h.clone(), h.clone(), h_prev.clone(), w_hh.clone())
+        if not (isinstance(got, (tuple, list)) and len(got) == 2):
+            raise Fail(
+                f"{case}: return the pair (grad_h_prev, grad_weight_hh), "
+                f"got a {type(got).__name__}."
+            )
+        slope_first = "first take grad_h back through tanh: multiply it by the slope, 1 - h**2"
+        expect_close(
+            "grad_h_prev",
+            got[0],
+            expected_h_prev,
+            case,
+            [
+                (grad_h @ w_hh, slope_first),
+                (
+                    grad_pre @ w_hh.T,
+                    "the step used h_prev @ weight_hh.T, so back it is @ weight_hh",
+                ),
+                (
+                    (grad_h * (1 - h_prev**2)) @ w_hh,
+                    "the slope of tanh is 1 - h**2 at this step's output h, not at h_prev",
+                ),
+                (
+                    (grad_h * (1 - torch.tanh(h) ** 2)) @ w_hh,
+                    "h is already the tanh: its slope is 1 - h**2, not 1 - tanh(h)**2",
+                ),
+            ],
+        )
+        expect_close(
+            "grad_weight_hh",
+            got[1],
+            expected_w,
+            case,
+            [
+                (grad_h.T @ h_prev, slope_first),
+                (h_prev.T @ grad_pre, "transposed: row j of weight_hh feeds unit j of this step"),
+                (grad_pre.T @ h, "weight_hh multiplies h_prev, so pair the gradient with h_prev"),
+                (grad_pre.T @ h_prev / batch, "autograd sums over the batch; do not average"),
+            ],
+        )
+    return "your backward step matches autograd through PyTorch's nn.RNNCell on all 3 cases."
 
 
 def _rnn_shapes() -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -117,16 +153,28 @@ def _judge_time_first(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
 EXERCISES = bind_exercises(
     globals(),
     CodeExercise(
-        title="One RNN step by hand",
-        reference=rnn_step_by_hand,
-        checker=_check_rnn_step,
+        title="One step backward by hand",
+        reference=rnn_step_backward,
+        checker=_check_rnn_backward,
         hints=[
-            "Write the update rule as one line: a tanh around the sum of four terms.",
-            "The weights are stored (hidden, input), so multiply a batch of rows as "
-            "`x @ weight_ih.T`; likewise `h_prev @ weight_hh.T`. Add both biases.",
+            "Go back through the step's operations in reverse: first the tanh, then the sum "
+            "`x @ weight_ih.T + ... + h_prev @ weight_hh.T + ...`. The slope of tanh, written "
+            "with its output, is `1 - h**2`.",
+            "Call `grad_pre = grad_h * (1 - h**2)` the gradient at the sum. The sum holds "
+            "`h_prev @ weight_hh.T`, so `dL/dh_prev = grad_pre @ weight_hh`, and "
+            "`dL/dweight_hh` is `grad_pre.T @ h_prev`: one outer product per row of the "
+            "batch, summed.",
         ],
-        explanation="The step is $h_t = \\tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$; "
-        "with a batch of rows, `x @ W.T` applies the weight matrix to every row at once.",
+        explanation="Write the step as $h = \\tanh(s)$ with "
+        "$s = x W_{ih}^\\top + b_{ih} + h_{t-1} W_{hh}^\\top + b_{hh}$ (rows are the batch). "
+        "Back through tanh, $\\partial L / \\partial s = \\partial L / \\partial h \\odot "
+        "(1 - h^2)$. Back through the product, $\\partial L / \\partial h_{t-1} = "
+        "(\\partial L / \\partial s)\\, W_{hh}$: the Jacobian $J_t$ of equation (1.2), "
+        "applied to the gradient from the other side, row by row. And "
+        "$\\partial L / \\partial W_{hh} = (\\partial L / \\partial s)^\\top h_{t-1}$, summed "
+        "over the batch. Backpropagation through time repeats the first product once per step, "
+        "which is why the factors of equation (1.2) multiply, and adds up one weight gradient "
+        "per step, because the same $W_{hh}$ serves them all.",
     ),
     PredictExercise(
         title="Predict the shapes of y_rnn and h",
@@ -176,10 +224,11 @@ EXERCISES = bind_exercises(
         "$\\partial h_{s}/\\partial h_{s-1} = \\mathrm{diag}(1 - h_s^2)\\, W_{hh}$. The tanh "
         "slope is at most 1, so unless $W_{hh}$ is large these factors shrink the gradient, and "
         "the product shrinks geometrically with $k$: the error from far back barely moves the "
-        "weights, so the network learns short-range patterns only (if $W_{hh}$ is large, the "
-        "product can instead explode). An RNN has one such factor per time step, as many as the "
-        "sequence is long. A feed-forward network has one per layer, and a deep one meets the "
-        "same problem; ResNets avoid it by adding each layer's output to its input, which keeps "
-        "an identity term in every factor, as the LSTM's additive memory does along time.",
+        "weights, so long-range patterns are hard to learn, and easily missed (if $W_{hh}$ is "
+        "large, the product can instead explode). An RNN has one such factor per time step, as "
+        "many as the sequence is long. A feed-forward network has one per layer, and a deep one "
+        "meets the same problem; ResNets avoid it by adding each layer's output to its input, "
+        "which keeps an identity term in every factor, as the LSTM's additive memory does along "
+        "time.",
     ),
 )

@@ -6,7 +6,6 @@ Loaded in the notebook with ``from helpers.exercises import chapter3 as ex``.
 from __future__ import annotations
 
 import copy
-import inspect
 import math
 from collections.abc import Callable
 from typing import Any
@@ -28,6 +27,7 @@ from helpers.exercises.checking import (
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
 from helpers.forecast import closed_loop
 from helpers.models import SequenceRegressor
+from helpers.training import train
 
 
 def closed_loop_by_hand(model, seed_window, steps):
@@ -118,18 +118,6 @@ def _check_closed_loop(fn: Callable[..., Any]) -> str:
     )
 
 
-def _train_one_epoch_reference(model, loader, loss_func, optimizer):
-    model.train()
-    losses = []
-    for x, t in loader:
-        loss = loss_func(model(x), t)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return losses
-
-
 def train_one_epoch(model, loader, loss_func, optimizer):
     """Train model for one pass over loader; return the mean batch loss (a float)."""
     ### BEGIN SOLUTION
@@ -147,7 +135,11 @@ def train_one_epoch(model, loader, loss_func, optimizer):
 
 def _check_train_epoch(fn: Callable[..., Any]) -> str:
     input_data, correct_data = make_windows(noisy_sine(16, seed=3)[1], 4)  # 12 samples
-    loader = DataLoader(TensorDataset(input_data, correct_data), batch_size=4, shuffle=False)
+    # the reference is helpers.training.train for one epoch; the learner's loader serves the
+    # batches in the order train draws them with seed=5
+    order = torch.randperm(len(input_data), generator=torch.Generator().manual_seed(5))
+    dataset = TensorDataset(input_data[order], correct_data[order])
+    loader = DataLoader(dataset, batch_size=4, shuffle=False)
     case = "case 1/1 (one epoch of a small RNN, 12 windows in 3 batches of 4, SGD lr=0.1)"
     model = _tiny_model(seed=4)
     mirror = copy.deepcopy(model)
@@ -161,9 +153,17 @@ def _check_train_epoch(fn: Callable[..., Any]) -> str:
         )
     finally:
         hook.remove()
-    losses = _train_one_epoch_reference(
-        mirror, loader, nn.MSELoss(), torch.optim.SGD(mirror.parameters(), lr=0.1)
-    )
+    outputs: list[torch.Tensor] = []  # the reference's prediction for each batch, in order
+    hook = mirror.register_forward_hook(lambda module, inputs, out: outputs.append(out.detach()))
+    try:
+        history = train(
+            mirror, input_data, correct_data, epochs=1, batch_size=4, lr=0.1,
+            snapshot_every=None, verbose=False, seed=5, progress=False,
+        )  # fmt: skip
+    finally:
+        hook.remove()
+    targets = correct_data[order].split(4)
+    losses = [nn.functional.mse_loss(y, t).item() for y, t in zip(outputs, targets, strict=True)]
     if modes and not all(modes):
         raise Fail(f"{case}: the model ran in eval mode; call `model.train()` at the start.")
     if all(torch.equal(p, start[n]) for n, p in model.state_dict().items()):
@@ -180,7 +180,7 @@ def _check_train_epoch(fn: Callable[..., Any]) -> str:
         got = got.item()
     if isinstance(got, bool) or not isinstance(got, (int, float)):
         raise Fail(f"{case}: return the mean loss as a float, got {type(got).__name__}.")
-    expected = sum(losses) / len(losses)
+    expected = history.final_loss
     if math.isclose(got, expected, rel_tol=RTOL):
         return "one SGD step per batch, and the mean of the 3 batch losses."
     for wrong, meaning in [
@@ -193,11 +193,11 @@ def _check_train_epoch(fn: Callable[..., Any]) -> str:
 
 
 NOISE = 0.3  # q2: the exercise's noise, three times the book's, so the chapter's floor won't do
-BOOK_NOISE = inspect.signature(noisy_sine).parameters["noise"].default  # the chapter's 0.1
+BOOK_NOISE = 0.1  # the chapter's noise: the lecture's, and noisy_sine's default
 
 
 def _noise_floor() -> tuple[float]:
-    return (NOISE**2,)  # the variance: no model can predict the noise
+    return (NOISE**2,)  # a perfect model's expected MSE: the noise variance
 
 
 def _judge_noise_floor(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
@@ -212,12 +212,13 @@ def _judge_noise_floor(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
         raise Fail("that is the noise's standard deviation; the MSE averages *squared* errors.")
     if not math.isclose(value, floor, rel_tol=0.05):
         raise Fail(
-            f"answer_noise_floor {value}: even a model that knows sin(x) exactly "
-            "misses by the noise on every point; what is its mean squared size?"
+            f"answer_noise_floor {value}: a model that outputs sin(x) exactly still misses "
+            "every answer by its noise; what is the mean squared size of that miss?"
         )
     return (
-        "the best a model can do is predict sin(x) exactly; what remains is the noise, "
-        "whose mean square is its variance. A training loss well below it means memorised noise."
+        "a model that outputs sin(x) exactly still misses by the noise, whose mean square is "
+        "its variance. That is a lower bound, not a score to aim for: a model that reads only "
+        "noisy windows stays above it, and a training loss well below it means memorised noise."
     )
 
 
@@ -241,18 +242,24 @@ EXERCISES = bind_exercises(
         "batch normalisation.",
     ),
     PredictExercise(
-        title="The noise floor",
-        answers={"answer_noise_floor": "the variance of the noise"},
+        title="The noise floor, a lower bound",
+        answers={"answer_noise_floor": "expected MSE of a model that outputs sin(x) exactly"},
         truth=_noise_floor,
         judge=_judge_noise_floor,
         hints=[
             f"The data is $\\sin(x) + \\varepsilon$ with noise of standard deviation {NOISE}. "
-            "Suppose a model predicted $\\sin(x)$ perfectly: what error would remain?",
-            "The mean of $\\varepsilon^2$ is the variance, the square of the standard deviation.",
+            "A model that outputs $\\sin(x)$ exactly: by how much does it miss each noisy "
+            "answer?",
+            "It misses by $\\varepsilon$; the mean of $\\varepsilon^2$ is the variance, the "
+            "square of the standard deviation.",
         ],
-        explanation="The noise is unpredictable, so the best one-step MSE is its variance "
-        "$\\sigma^2$, the square of its standard deviation. A training loss far below it means "
-        "the model memorised the noise.",
+        explanation="A model that outputs the clean $\\sin(x)$ misses every answer by its noise "
+        "$\\varepsilon$, so its expected MSE is the variance $\\sigma^2$. No model can beat that "
+        "on average, because nothing it reads predicts fresh noise; but $\\sigma^2$ is a lower "
+        "bound, not a score a model reaches. A model that sees only a window of noisy points "
+        "does worse: the noise of its inputs passes into its prediction, as the chapter's last "
+        "section explains. A training loss far below $\\sigma^2$ means the model memorised the "
+        "noise of its training points.",
     ),
     CodeExercise(
         title="One training epoch and its mean loss",

@@ -1,4 +1,4 @@
-"""Exercises of chapter 4 (LSTM gates): the gates, the packed weights, the forget rows, memory.
+"""Exercises of chapter 4 (LSTM gates): a coupled-gate step, packed weights, forget rows, memory.
 
 Loaded in the notebook with ``from helpers.exercises import chapter4 as ex``.
 """
@@ -18,27 +18,26 @@ from helpers.scratch import GATE_NAMES
 INPUT_SIZE, HIDDEN_SIZE = 28, 256  # q2 and q3: the LSTM whose packed weights are read
 
 
-def lstm_step_by_hand(x, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):
-    """One LSTM step.
+def coupled_lstm_step(x, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    """One LSTM step with f = 1 - i; the weights hold three blocks, in the order i, g, o.
 
     Shapes: x (batch, input_size), h_prev and c_prev (batch, hidden) -> h, c.
     """
-    pre = x @ weight_ih.T + bias_ih + h_prev @ weight_hh.T + bias_hh  # (B, 4 * hidden)
-    pre_i, pre_f, pre_g, pre_o = pre.chunk(4, dim=1)  # PyTorch's order: i, f, g, o
     ### BEGIN SOLUTION
-    i = torch.sigmoid(pre_i)  # input gate: how much of the candidate to write
-    f = torch.sigmoid(pre_f)  # forget gate: how much of the old memory to keep
-    g = torch.tanh(pre_g)  # candidate values, between -1 and 1
-    o = torch.sigmoid(pre_o)  # output gate: how much of the memory to show
-    c = f * c_prev + i * g
+    pre = x @ weight_ih.T + bias_ih + h_prev @ weight_hh.T + bias_hh  # (B, 3 * hidden)
+    pre_i, pre_g, pre_o = pre.chunk(3, dim=1)  # this variant's order: i, g, o
+    i, g, o = torch.sigmoid(pre_i), torch.tanh(pre_g), torch.sigmoid(pre_o)
+    c = (1 - i) * c_prev + i * g  # the coupled forget gate: f = 1 - i
     h = o * torch.tanh(c)
-    ### END SOLUTION
     return h, c
+    ### END SOLUTION
 
 
-def _lstm_variants(pre: torch.Tensor, c_prev: torch.Tensor) -> dict[str, tuple[torch.Tensor, ...]]:
-    """Outputs (h, c) of typical wrong cells, to name the mistake in the verdict."""
-    pi, pf, pg, po = pre.chunk(4, dim=1)
+def _coupled_variants(
+    pre: torch.Tensor, c_prev: torch.Tensor
+) -> dict[str, tuple[torch.Tensor, ...]]:
+    """Outputs (h, c) of typical wrong coupled cells, to name the mistake in the verdict."""
+    pi, pg, po = pre.chunk(3, dim=1)
     s, t = torch.sigmoid, torch.tanh
 
     def cell(i, f, g, o, squash_c=True):
@@ -46,36 +45,44 @@ def _lstm_variants(pre: torch.Tensor, c_prev: torch.Tensor) -> dict[str, tuple[t
         return (o * t(c) if squash_c else o * c), c
 
     return {
-        "the forget gate is a sigmoid, not a tanh: it scales between 0 and 1": cell(
-            s(pi), t(pf), t(pg), s(po)
+        "f must be 1 - i: a unit makes room for what it writes (with f = i it would keep "
+        "most of its memory exactly when it writes most)": cell(s(pi), s(pi), t(pg), s(po)),
+        "the blocks come in the order i, g, o: the second one is the candidate": cell(
+            s(pi), 1 - s(pi), t(po), s(pg)
         ),
-        "the input and forget gates are swapped: f multiplies c_prev, i the candidate": cell(
-            s(pf), s(pi), t(pg), s(po)
-        ),
-        "the candidate g goes through tanh, not a sigmoid": cell(s(pi), s(pf), s(pg), s(po)),
+        "the candidate g goes through tanh, not a sigmoid": cell(s(pi), 1 - s(pi), s(pg), s(po)),
         "h is o * tanh(c): the memory is squashed before the output gate": cell(
-            s(pi), s(pf), t(pg), s(po), False
+            s(pi), 1 - s(pi), t(pg), s(po), False
+        ),
+        "the candidate is written through the input gate: c = f * c_prev + i * g": cell(
+            torch.ones_like(pi), 1 - s(pi), t(pg), s(po)
         ),
     }
 
 
-def _check_lstm_step(fn: Callable[..., Any]) -> str:
+def _check_coupled_step(fn: Callable[..., Any]) -> str:
     shapes = [(2, 3, 4), (1, 1, 5), (3, 2, 6)]  # (batch, input_size, hidden)
     for k, (batch, n_in, hidden) in enumerate(shapes, 1):
         g = seeded(10 + k)
-        cell = nn.LSTMCell(n_in, hidden)
-        with torch.no_grad():
-            for p in cell.parameters():
-                p.copy_(torch.randn(p.shape, generator=g))
+        w_ih, w_hh = (
+            torch.randn(3 * hidden, n_in, generator=g),
+            torch.randn(3 * hidden, hidden, generator=g),
+        )
+        b_ih, b_hh = torch.randn(3 * hidden, generator=g), torch.randn(3 * hidden, generator=g)
         x = torch.randn(batch, n_in, generator=g)
         h_prev, c_prev = (
             torch.randn(batch, hidden, generator=g),
             torch.randn(batch, hidden, generator=g),
         )
-        w_ih, w_hh, b_ih, b_hh = (p.detach().clone() for p in cell.parameters())
+        # the reference: PyTorch's own LSTM cell, with a forget block that is minus the input
+        # block, so that its forget gate is sigmoid(-a) = 1 - sigmoid(a) = 1 - i
+        cell = nn.LSTMCell(n_in, hidden)
         with torch.no_grad():
+            for mine, theirs in zip((w_ih, w_hh, b_ih, b_hh), cell.parameters(), strict=True):
+                i, g_, o = mine.chunk(3, dim=0)
+                theirs.copy_(torch.cat([i, -i, g_, o]))  # PyTorch's order i, f, g, o
             expected_h, expected_c = cell(x, (h_prev, c_prev))
-        variants = _lstm_variants(x @ w_ih.T + b_ih + h_prev @ w_hh.T + b_hh, c_prev)
+        variants = _coupled_variants(x @ w_ih.T + b_ih + h_prev @ w_hh.T + b_hh, c_prev)
         case = f"case {k}/3 (batch {batch}, input_size {n_in}, hidden {hidden})"
         args = (x, h_prev, c_prev, w_ih, w_hh, b_ih, b_hh)
         got = call_answer(fn, case, *(a.clone() for a in args))
@@ -83,7 +90,7 @@ def _check_lstm_step(fn: Callable[..., Any]) -> str:
             raise Fail(f"{case}: return the pair (h, c), got {type(got).__name__}.")
         expect_close("c", got[1], expected_c, case, [(v[1], m) for m, v in variants.items()])
         expect_close("h", got[0], expected_h, case, [(v[0], m) for m, v in variants.items()])
-    return "your gates reproduce PyTorch's nn.LSTMCell on all 3 cases."
+    return "your coupled step matches nn.LSTMCell with a forget gate of 1 - i on all 3 cases."
 
 
 def _lstm_weight_shapes() -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -153,20 +160,28 @@ def _judge_forget_rows(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
 EXERCISES = bind_exercises(
     globals(),
     CodeExercise(
-        title="The gates and the cell update",
-        reference=lstm_step_by_hand,
-        checker=_check_lstm_step,
+        title="An LSTM with a coupled forget gate",
+        reference=coupled_lstm_step,
+        checker=_check_coupled_step,
         hints=[
-            "Three gates squash with a sigmoid (values between 0 and 1, how much to let "
-            "through); the candidate `g` squashes with tanh (values between -1 and 1).",
-            "The new memory keeps part of the old one and writes part of the candidate: "
-            "`c = f * c_prev + i * g`. The output shows part of the squashed memory: "
-            "`h = o * tanh(c)`.",
+            "Start as `lstm_step` does: one matrix product for all blocks, then `chunk`; but "
+            "there are three blocks here, i, g and o. The forget gate is not computed from "
+            "weights: it is `1 - i`.",
+            "After `pre_i, pre_g, pre_o = pre.chunk(3, dim=1)`: `i` and `o` are sigmoids, `g` "
+            "a tanh, `f = 1 - i`; then `c = f * c_prev + i * g` and `h = o * tanh(c)`. The "
+            "check can use `nn.LSTMCell` because `sigmoid(-a) = 1 - sigmoid(a)`: a forget "
+            "block equal to minus the input block gives `f = 1 - i`.",
         ],
-        explanation="Gates are sigmoids because they are dials from 0 (block) to 1 (pass); the "
-        "candidate is a tanh because it is content, positive or negative. The cell update is a "
-        "sum, which is what lets the memory, and its gradient, pass many steps unchanged when "
-        "`f` is near 1.",
+        explanation="Tying the forget gate to the input gate saves a quarter of the weights and "
+        "makes every write a trade: a unit that takes in a fraction $i$ of its candidate lets the "
+        "same fraction of its old memory go, so $c_t$ is a weighted average of $c_{t-1}$ and "
+        "$g_t$ (and, from $c_0 = 0$, stays between -1 and 1). The price: a unit can no longer "
+        "keep all of its memory ($f \\approx 1$) and write at the same time. Greff et al. "
+        "(2017) found that this coupling did not significantly hurt the LSTM on their tasks; "
+        "the GRU couples its gates the same way. Because "
+        "$\\sigma(-a) = 1 - \\sigma(a)$, it is an ordinary LSTM whose forget block holds minus "
+        "the input block's weights and biases, which is how the check compares it with "
+        "`nn.LSTMCell`.",
     ),
     PredictExercise(
         title="Predict the packed weight shapes",

@@ -18,10 +18,7 @@ INPUT_SIZE, HIDDEN_SIZE = 2, 16  # q2: the layers whose parameters are counted
 
 
 class LSTMNet(nn.Module):
-    """The lecture's network with an LSTM.
-
-    Shapes: (batch, time, input_size) -> (batch, output_size).
-    """
+    """The lecture's network with an LSTM. Shapes: (batch, time, input) -> (batch, output)."""
 
     def __init__(self, input_size=1, hidden_size=64, output_size=1):
         super().__init__()
@@ -168,11 +165,13 @@ EXERCISES = bind_exercises(
         explanation="Compare the difference between the two models' median closed-loop errors "
         "with the spread of each over seeds: if the gap is smaller than the spread, this "
         "experiment cannot rank them, and a single seed could have shown either one winning. "
-        "Then weigh the cost: the LSTM has four times the parameters and does four times the "
+        "Count the seeds each model wins, too, and ask how often coin flips would split them "
+        "that unevenly (the sign test): 5 wins in 7 is a split that happens almost half the "
+        "time. Then weigh the cost: the LSTM has four times the parameters and does four times the "
         "arithmetic per step, although at this size an epoch took about as long as the RNN's "
         "(the chapter's table: fixed costs per step dominate), and it was given ten times the "
         "epochs. Its advantage, memory over long spans, has nothing to work on when the model "
-        "sees a 10-point window and nothing else; chapter 6 shows where it pays off. A fair "
+        "sees a 10-point window and nothing else; chapter 7 shows where it pays off. A fair "
         "verdict names the metric, the spread and the cost, not only which median is lower.",
     ),
 )
