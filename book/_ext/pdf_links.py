@@ -28,11 +28,16 @@ TOOLTIP = {"en": "Download the whole book as a PDF", "ja": "本書全体をPDF�
 def pdf_name(repository_url: str, lang: str) -> str:
     """The PDF's file name: the repository's name and the language, ``rnn-lstm-book-en.pdf``."""
     base = re.sub(r"\.git$", "", repository_url.rstrip("/").rsplit("/", 1)[-1]) or "book"
-    return f"{base}-{lang.split('-')[0]}.pdf"
+    return f"{base}-{primary(lang)}.pdf"
+
+
+def primary(lang: str) -> str:
+    """The language without its region: "ja" for "ja_JP" or "ja-JP"."""
+    return re.split(r"[-_]", lang or "en")[0].lower()
 
 
 def _language(app: Sphinx) -> str:
-    return (app.config.language or "en").split("_")[0].split("-")[0]
+    return primary(app.config.language or "en")
 
 
 def editions(app: Sphinx) -> dict[str, str]:

@@ -77,7 +77,7 @@ TEX2SVG = HERE / "tex2svg.mjs"
 STATE_SUFFIX = ".widgets.json"  # where book/_ext/page_fixes.py moves a page's widget state
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
-from pdf_links import pdf_name  # noqa: E402  (one place for the file's name: site and PDF)
+from pdf_links import pdf_name, primary  # noqa: E402  (one place for the name: site and PDF)
 
 # --- the few words the PDF adds, per language ---------------------------------------------------
 
@@ -130,7 +130,7 @@ STRINGS = {
 
 def strings(lang: str) -> dict[str, str]:
     """The PDF's own words in ``lang`` (English where the language has none yet)."""
-    return STRINGS.get(lang.split("-")[0], STRINGS["en"])
+    return STRINGS.get(primary(lang), STRINGS["en"])
 
 
 # --- the book: its pages in order, from _toc.yml ----------------------------------------------
