@@ -53,6 +53,8 @@ class SitePage:
     alts: list[str] = field(default_factory=list)  # of every picture
     rasters: int = 0  # pictures that are not SVG drawings
     steppers: list[tuple[int, bool]] = field(default_factory=list)  # (frames, of pictures)
+    folded: list[str] = field(default_factory=list)  # hidden code and folded outputs, flat
+    shown: str = ""  # everything else the page shows, flat
 
 
 @functools.cache
@@ -67,6 +69,9 @@ def site_pages(site: Path, book: Path) -> list[SitePage]:
             tag.decompose()
         h1 = article.find("h1")
         imgs = [i for i in article.find_all("img") if not i.find_parent("details")]
+        folded = [flat(d.get_text()) for d in article.select("details.hide")]
+        for details in article.select("details.hide"):
+            details.decompose()
         state = build_pdf.widget_state(text, file)
         steppers = []
         for view in article.find_all("script", type="application/vnd.jupyter.widget-view+json"):
@@ -89,6 +94,8 @@ def site_pages(site: Path, book: Path) -> list[SitePage]:
                 alts=[" ".join(i.get("alt", "").split()) for i in imgs],
                 rasters=sum(not i["src"].endswith(".svg") for i in imgs),
                 steppers=steppers,
+                folded=[f for f in folded if f],
+                shown=flat(article.get_text()),
             )
         )
     return pages
@@ -166,6 +173,17 @@ def test_pages_carry_their_number_and_running_head(read):
             head = heads_feet[number - 1][0]
             expected = page.title if number % 2 else ed.title  # right-hand pages are odd
             assert flat(head) == flat(expected), f"page {number}: head {head!r}, not {expected!r}"
+
+
+def test_what_the_site_folds_away_stays_off_paper(read):
+    _, _, pages, texts, _ = read
+    text = flat("".join(texts))
+    shown = "".join(p.shown for p in pages)
+    # the start of each folded block (hidden code, a solution), where no visible text has it
+    starts = [f[:40] for p in pages for f in p.folded if len(f) >= 40 and f[:40] not in shown]
+    assert len(starts) >= 10, "the book folds code and solutions away: too few found"
+    printed = [s for s in starts if s in text]
+    assert not printed, f"folded on the site but printed: {printed[:3]}"
 
 
 def test_nothing_is_left_for_a_browser_or_a_tex_engine(read):
