@@ -523,16 +523,20 @@ def running_heads_css(book_title: str, chapters: list[tuple[str, str]]) -> str:
     return "\n".join(rules)
 
 
-def title_page_html(title: str, author: str, url: str, commit: str, words: dict) -> str:
-    built = words["built"].format(
-        commit=words["commit"].format(commit=commit) if commit else "", url=url
-    )
+def title_page_html(
+    title: str, author: str, url: str, commit: str, words: dict, logo: str = ""
+) -> str:
+    """The title page: the site's logo, the title, the edition, the authors, where it is online."""
+    at = words["commit"].format(commit=commit) if commit else ""
+    before, after = words["built"].format(commit=at, url="\0").split("\0")
+    link = f'<a class="pdf-url" href="{html.escape(url)}">{html.escape(url)}</a>' if url else ""
+    picture = f'<img class="pdf-logo" alt="" src="{html.escape(logo)}">' if logo else ""
     return (
-        '<section class="pdf-title-page">'
+        f'<section class="pdf-title-page">{picture}'
         f'<p class="pdf-title">{html.escape(title)}</p>'
         f'<p class="pdf-edition">{html.escape(words["edition"])}</p>'
         f'<p class="pdf-author">{html.escape(author)}</p>'
-        f'<p class="pdf-built">{html.escape(built)}</p></section>'
+        f'<p class="pdf-built">{html.escape(before)}{link}{html.escape(after)}</p></section>'
     )
 
 
@@ -721,7 +725,10 @@ def build_html(ed: Edition, work: Path, tools: Path) -> Path:
         section["class"] = section.get("class", []) + [name]
         h1 = section.find("h1")
         chapters.append((name, h1.get_text(" ", strip=True) if h1 else ed.title))
-    body = title_page_html(ed.title, ed.author, ed.url, _commit(), words) + str(contents)
+    logo = ed.site / "_static" / "logo.svg"  # the theme's copy of _config.yml's logo
+    logo_src = book.asset(logo) if logo.is_file() else ""
+    body = title_page_html(ed.title, ed.author, ed.url, _commit(), words, logo_src)
+    body += str(contents)
     body += "".join(str(section) for _, section in sections)
     shutil.copyfile(ed.site / "_static" / "pygments.css", work / "pygments.css")  # code colours
     shutil.copyfile(PRINT_CSS, work / "print.css")

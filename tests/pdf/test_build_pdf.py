@@ -328,3 +328,16 @@ def test_the_extension_is_registered_in_the_book_config():
     config = (ROOT / "_config.yml").read_text(encoding="utf-8")
     assert "pdf_links: book/_ext" in config
     assert Path(pdf_links.__file__).resolve() == ROOT / "book" / "_ext" / "pdf_links.py"
+
+
+def test_the_title_page_links_to_the_online_edition_and_shows_the_logo():
+    words = build_pdf.strings("en")
+    page = BeautifulSoup(
+        build_pdf.title_page_html("Book", "Us", "https://x.org/b", "abc123", words, "a/logo.svg"),
+        "html.parser",
+    )
+    assert page.find("a", class_="pdf-url")["href"] == "https://x.org/b"
+    assert page.find("img", class_="pdf-logo")["alt"] == ""  # decoration: the title says it
+    text = page.get_text(" ", strip=True)
+    assert text.startswith("Book English edition Us Printed from the book's site at commit abc123")
+    assert text.endswith("live notebooks: https://x.org/b")
