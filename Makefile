@@ -15,7 +15,7 @@ help:
 	@echo "make book     build the site into _build/html (creates .venv on first use)"
 	@echo "make test     lint, unit tests, nbval over every notebook, the site in a browser"
 	@echo "make quick    lint and the unit tests not marked slow (about a minute)"
-	@echo "make site     build the site and test it in Chromium (part of make test)"
+	@echo "make site     build the site (and its PDF) and test it in Chromium (part of make test)"
 	@echo "make pdf      the book as a PDF, one per edition, into _build/pdf (after make book)"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make execute  re-run the notebooks in place, saving outputs and widget state"
