@@ -273,11 +273,14 @@ def test_placeholders_are_replaced_by_the_equations():
     )
 
 
-def test_a_nested_site_is_read_from_its_mirror_folder_when_there_is_one(tmp_path):
-    html_root = tmp_path / "html"
-    (html_root / "ja").mkdir(parents=True)
-    assert build_pdf.default_book(html_root, html_root) == ROOT
-    assert build_pdf.default_book(html_root / "fr", html_root) == ROOT  # no fr/_toc.yml
+def test_a_nested_site_is_read_from_its_mirror_folder_when_there_is_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_pdf, "ROOT", tmp_path)  # a repository with a ja/ mirror
+    (tmp_path / "ja").mkdir()
+    (tmp_path / "ja" / "_toc.yml").write_text("root: index\n", encoding="utf-8")
+    html_root = tmp_path / "_build" / "html"
+    assert build_pdf.default_book(html_root, html_root) == tmp_path
+    assert build_pdf.default_book(html_root / "ja", html_root) == tmp_path / "ja"
+    assert build_pdf.default_book(html_root / "fr", html_root) == tmp_path  # no fr/_toc.yml
 
 
 def test_the_pdf_words_exist_in_every_language_the_pipeline_speaks():
