@@ -95,7 +95,8 @@ site-deps: $(VENV)/.installed-test
 	$(BIN)/python tests/site/npm_copies.py
 
 # The book as a PDF, one per built edition (book/_pdf/build_pdf.py): _build/pdf/<name>-<lang>.pdf,
-# and a copy at the site's root, where the download menu links to it. Skipped when up to date.
+# and a copy at the site's root, where the download menu links to it. Skipped when built from
+# the same pages, pictures, pipeline and commit (a digest of them beside the PDF).
 pdf: book pdf-deps
 	$(BIN)/python book/_pdf/build_pdf.py
 

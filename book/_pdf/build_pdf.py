@@ -843,27 +843,38 @@ def pack(source: Path, pdf: Path) -> None:
         raise RuntimeError(f"qpdf failed:\n{done.stderr[-2000:]}")
 
 
-def _newest(paths: list[Path]) -> float:
-    newest = 0.0
-    for path in paths:
-        files = path.rglob("*") if path.is_dir() else [path]
-        for file in files:
-            if file.suffix != ".pdf" and file.is_file():
-                newest = max(newest, file.stat().st_mtime)
-    return newest
+def inputs_digest(ed: Edition) -> str:
+    """A digest of what the PDF is made of: the book's pages, their pictures and widget
+    state, the code colours, this pipeline, and the commit the title page names.
+
+    Contents, not times: a build of the site rewrites some files (pygments.css, icons.css)
+    every time, unchanged.
+    """
+    files = [ed.book / "_toc.yml", ed.book / "_config.yml", *sorted(HERE.glob("*"))]
+    files += [ed.site / "_static" / name for name in ("pygments.css", "logo.svg")]
+    files += sorted((ed.site / "_images").glob("*"))
+    for page in toc_pages(ed.book / "_toc.yml"):
+        files += [ed.site / f"{page.docname}{suffix}" for suffix in (".html", STATE_SUFFIX)]
+    digest = hashlib.sha256(_commit().encode())
+    for file in files:
+        if file.is_file():
+            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
 
 
 def build(ed: Edition, tools: Path = TOOLS, out: Path = OUT, force: bool = False) -> str:
-    """Build one edition's PDF unless it is newer than its site and this pipeline; say how."""
+    """Build one edition's PDF unless one was built from the same inputs; say how it went."""
     pdf = out / ed.name
-    inputs = [ed.site, ed.book / "_toc.yml", ed.book / "_config.yml", HERE]
-    if not force and pdf.is_file() and pdf.stat().st_mtime > _newest(inputs):
+    stamp = out / f"{ed.name}.inputs"
+    digest = inputs_digest(ed)
+    if not force and pdf.is_file() and stamp.is_file() and stamp.read_text() == digest:
         shutil.copyfile(pdf, ed.site / ed.name)
         return f"{pdf}: up to date"
     start, cpu = time.monotonic(), time.process_time()
     document = build_html(ed, out / f"{Path(ed.name).stem}-html", tools)
     gathered, cpu = time.monotonic(), time.process_time() - cpu
     prints = print_pdf(document, pdf)
+    stamp.write_text(digest)
     shutil.copyfile(pdf, ed.site / ed.name)  # where the site's menu links to it
     return (
         f"{pdf}: {_pdf_pages(pdf)} pages, {pdf.stat().st_size / 1e6:.1f} MB; gathered in "

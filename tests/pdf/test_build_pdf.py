@@ -344,3 +344,18 @@ def test_the_title_page_links_to_the_online_edition_and_shows_the_logo():
     text = page.get_text(" ", strip=True)
     assert text.startswith("Book English edition Us Printed from the book's site at commit abc123")
     assert text.endswith("live notebooks: https://x.org/b")
+
+
+def test_the_pdf_is_rebuilt_when_a_page_changes_not_when_the_build_rewrites_other_files(tmp_path):
+    book, site = tmp_path / "book", tmp_path / "site"
+    book.mkdir()
+    (book / "_toc.yml").write_text("root: intro\n", encoding="utf-8")
+    (book / "_config.yml").write_text("title: x\n", encoding="utf-8")
+    (site / "_static").mkdir(parents=True)
+    (site / "intro.html").write_text("<p>one</p>", encoding="utf-8")
+    ed = build_pdf.Edition(site, book, "en", "x-en.pdf", "x", "us", "")
+    before = build_pdf.inputs_digest(ed)
+    (site / "_static" / "icons.css").write_text("/* rewritten */", encoding="utf-8")
+    assert build_pdf.inputs_digest(ed) == before
+    (site / "intro.html").write_text("<p>two</p>", encoding="utf-8")
+    assert build_pdf.inputs_digest(ed) != before
