@@ -240,7 +240,7 @@ def test_japanese_text_is_extractable_and_set_in_a_japanese_font(read):
     wrong = {family for family, _ in runs if "IPA" not in family}
     assert not wrong, f"Japanese characters set in fonts without Japanese glyphs: {wrong}"
     japanese = len(CJK.findall("".join(texts)))
-    if build_pdf.primary(ed.lang) == "ja":
-        assert japanese > 10_000, f"only {japanese} Japanese characters extracted"
+    if build_pdf.primary(ed.lang) == "ja":  # the home page alone has more than this
+        assert japanese > 1_000, f"only {japanese} Japanese characters extracted"
     else:  # the glossary gives each term's Japanese
         assert japanese > 50, "the glossary's Japanese terms are missing"
