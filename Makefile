@@ -8,14 +8,15 @@ BIN    := $(VENV)/bin
 export HELPERS_PROGRESS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: book test quick unit nbval nbval-generic site site-deps lint execute figures lab \
-	assignments clean help
+.PHONY: book test quick unit nbval nbval-generic site site-deps pdf pdf-deps pdf-test lint \
+	execute figures lab assignments clean help
 
 help:
 	@echo "make book     build the site into _build/html (creates .venv on first use)"
 	@echo "make test     lint, unit tests, nbval over every notebook, the site in a browser"
 	@echo "make quick    lint and the unit tests not marked slow (about a minute)"
-	@echo "make site     build the site and test it in Chromium (part of make test)"
+	@echo "make site     build the site (and its PDF) and test it in Chromium (part of make test)"
+	@echo "make pdf      the book as a PDF, one per edition, into _build/pdf (after make book)"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make execute  re-run the notebooks in place, saving outputs and widget state"
 	@echo "make figures  embed book/figures/*.svg into the notebooks that show them"
@@ -51,11 +52,11 @@ book: $(VENV)/.installed
 
 # every unit test, the slow ones included (the re-run of chapter 5's cache takes minutes)
 unit: $(VENV)/.installed-test
-	$(BIN)/python -m pytest tests -q -m "not site"
+	$(BIN)/python -m pytest tests -q -m "not site and not pdf"
 
 # while you work: lint and the unit tests not marked slow
 quick: lint
-	$(BIN)/python -m pytest tests -q -m "not site and not slow"
+	$(BIN)/python -m pytest tests -q -m "not site and not pdf and not slow"
 
 NBVAL = $(BIN)/python -m pytest --nbval --nbval-current-env \
 	--nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider notebooks/
@@ -72,13 +73,14 @@ nbval-generic: $(VENV)/.installed-test
 
 # ruff's lint rules and its formatting, on the code and on the notebooks (pyproject.toml)
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check helpers tests benchmarks notebooks book/_ext
-	$(BIN)/ruff format --check helpers tests benchmarks notebooks book/_ext
+	$(BIN)/ruff check helpers tests benchmarks notebooks book/_ext book/_pdf
+	$(BIN)/ruff format --check helpers tests benchmarks notebooks book/_ext book/_pdf
 
-test: lint unit nbval nbval-generic site
+test: lint unit nbval nbval-generic site pdf-test
 
-# the freshly built site in Chromium (tests/site); screenshots go to _build/screenshots
-site: book site-deps
+# the freshly built site in Chromium (tests/site); screenshots go to _build/screenshots. After
+# make pdf: every page's download menu links to the PDF, and the tests follow every link.
+site: book site-deps pdf
 	$(BIN)/python -m pytest tests/site -q -m site
 
 # Debian's Chromium and a font for the glossary's Japanese (needs root) and npm copies of the CDN files the pages load, when missing
@@ -91,6 +93,34 @@ site-deps: $(VENV)/.installed-test
 	      chromium fonts-ipafont-gothic; } \
 	  || echo "Could not install Chromium: the site tests will fail."; }
 	$(BIN)/python tests/site/npm_copies.py
+
+# The book as a PDF, one per built edition (book/_pdf/build_pdf.py): _build/pdf/<name>-<lang>.pdf,
+# and a copy at the site's root, where the download menu links to it. Skipped when built from
+# the same pages, pictures, pipeline and commit (a digest of them beside the PDF).
+pdf: book pdf-deps
+	$(BIN)/python book/_pdf/build_pdf.py
+
+# the PDFs read back with poppler (tests/pdf, marked pdf), and the Japanese sample page
+pdf-test: pdf $(VENV)/.installed-test
+	$(BIN)/python -m pytest tests/pdf -q -m pdf
+
+# What the PDF needs (as root): Debian's Chromium prints it, with the fonts it names
+# (book/_pdf/print.css); poppler reads it back and qpdf packs it. MathJax from the npm registry,
+# as book/_pdf/package-lock.json pins it, into _build/pdf-tools.
+PDF_DEBS := chromium fonts-liberation fonts-dejavu-core fonts-ipafont-gothic \
+	fonts-ipafont-mincho poppler-utils qpdf
+pdf-deps: $(VENV)/.installed _build/pdf-tools/.installed
+	@{ test -x /usr/bin/chromium && dpkg -s $(PDF_DEBS) >/dev/null 2>&1; } || { \
+	  echo "Installing what the PDF needs (apt-get install -y $(PDF_DEBS))"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      $(PDF_DEBS); } || { echo "Could not install $(PDF_DEBS): run as root."; exit 1; }; }
+
+_build/pdf-tools/.installed: book/_pdf/package.json book/_pdf/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js and npm"; exit 1; }
+	mkdir -p _build/pdf-tools
+	cp book/_pdf/package.json book/_pdf/package-lock.json _build/pdf-tools/
+	npm ci --prefix _build/pdf-tools --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 execute: $(VENV)/.installed figures
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
