@@ -13,6 +13,7 @@ from torch import nn
 
 from helpers.exercises.checking import Fail, as_int, as_shape, call_answer, expect_close, seeded
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
+from helpers.i18n import N_, gettext
 
 TRAP_INPUT = (8, 10, 1)  # q3: a (batch, time, features) batch fed to an RNN without batch_first
 
@@ -41,19 +42,24 @@ def _check_rnn_step(fn: Callable[..., Any]) -> str:
             expected = cell(x, h_prev)
         pre = x @ w_ih.T + b_ih + h_prev @ w_hh.T + b_hh
         mistakes = [
-            (torch.sigmoid(pre), "that is a sigmoid, but nn.RNN squashes with tanh"),
+            (torch.sigmoid(pre), N_("that is a sigmoid, but nn.RNN squashes with tanh")),
             (
                 torch.tanh(x @ w_ih.T + b_ih + b_hh),
-                "h_prev is missing: the step also adds W_hh h_prev",
+                N_("h_prev is missing: the step also adds W_hh h_prev"),
             ),
-            (torch.tanh(x @ w_ih.T + b_ih + h_prev @ w_hh + b_hh), "W_hh needs a transpose (.T)"),
-            (torch.tanh(x @ w_ih.T + h_prev @ w_hh.T), "the two biases are missing"),
+            (
+                torch.tanh(x @ w_ih.T + b_ih + h_prev @ w_hh + b_hh),
+                N_("W_hh needs a transpose (.T)"),
+            ),
+            (torch.tanh(x @ w_ih.T + h_prev @ w_hh.T), N_("the two biases are missing")),
         ]
-        case = f"case {k}/3 (batch {batch}, input_size {n_in}, hidden {hidden})"
+        case = gettext("case {k}/3 (batch {batch}, input_size {n_in}, hidden {hidden})").format(
+            k=k, batch=batch, n_in=n_in, hidden=hidden
+        )
         args = (x, h_prev, w_ih, w_hh, b_ih, b_hh)
         got = call_answer(fn, case, *(a.clone() for a in args))
         expect_close("h", got, expected, case, mistakes)
-    return "your step matches PyTorch's nn.RNNCell on all 3 cases."
+    return gettext("your step matches PyTorch's nn.RNNCell on all 3 cases.")
 
 
 def _rnn_shapes() -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -80,10 +86,10 @@ def _judge_rnn_shapes(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
         if len(h_shape) != 3:
             raise Fail(f"answer_h_shape {h_shape}: h has 3 dimensions; the first counts layers.")
         raise Fail(f"answer_h_shape {h_shape} is not h's shape; batch_first does not apply to h.")
-    return (
-        f"y_rnn {true_y} holds the top layer's output at every step; h {true_h} the last "
-        "step's state of each layer."
-    )
+    return gettext(
+        "y_rnn {y} holds the top layer's output at every step; h {h} the last step's state of "
+        "each layer."
+    ).format(y=true_y, h=true_h)
 
 
 def _time_first() -> tuple[int, tuple[int, ...]]:
@@ -107,10 +113,10 @@ def _judge_time_first(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
             f"answer_h_time_first {h_shape}: h is (num_layers, batch, hidden); what does this "
             "RNN take for the batch?"
         )
-    return (
-        f"the RNN reads {true_steps} steps of a batch of {true_h[1]} and raises no error; "
-        "only h's shape, or the numbers, give the mistake away."
-    )
+    return gettext(
+        "the RNN reads {steps} steps of a batch of {batch} and raises no error; only h's "
+        "shape, or the numbers, give the mistake away."
+    ).format(steps=true_steps, batch=true_h[1])
 
 
 # in the order the notebook asks them: bind_exercises names them q1, q2, ...
