@@ -142,11 +142,13 @@ execute-ja: ja
 
 # the Japanese site: built from ja/ as its own book (language ja), then put under
 # _build/html/ja so that each page's other edition is one folder up or down. Its notebooks run
-# with BOOK_LANGUAGE=ja, with their own execution cache, dropped when helpers change.
+# with BOOK_LANGUAGE=ja, with their own execution cache, dropped when helpers change; --all
+# when a static file or one of our extensions changed (the search's language_data.js is only
+# written then).
 JA_OUT := _build/ja
 book-ja: $(VENV)/.installed
 	@start=$$(date +%s); \
-	all=$$(find book/_static -newer $(JA_OUT)/_build/html/objects.inv 2>/dev/null | head -1); \
+	all=$$(find book/_static book/_ext -newer $(JA_OUT)/_build/html/objects.inv 2>/dev/null | head -1); \
 	if [ -d $(JA_OUT)/_build/.jupyter_cache ] && { [ ! -f $(JA_OUT)/.helpers-executed ] || \
 		[ -n "$$(find helpers -type f -newer $(JA_OUT)/.helpers-executed | head -1)" ]; }; then \
 		echo "helpers changed since the last build: Japanese notebooks run again"; \

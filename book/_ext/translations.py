@@ -712,6 +712,9 @@ def config_yaml(t: Translator) -> str:
     config["repository"]["path_to_book"] = LANG  # launch buttons open ja/notebooks/...
     sphinx = config["sphinx"]
     sphinx["local_extensions"] = {name: "../book/_ext" for name in sphinx["local_extensions"]}
+    # Japanese queries cut into the index's words (book/_ext/japanese_search.py)
+    sphinx["local_extensions"]["japanese_search"] = "../book/_ext"
+    sphinx["config"]["extensions"] = [*sphinx["config"]["extensions"], "japanese_search"]
     sphinx["config"]["html_static_path"] = ["../book/_static"]
     sphinx["config"]["language"] = LANG  # <html lang="ja">, the theme's labels, the search
     sphinx["config"]["edition_switch"] = {"language": "en", "label": "English", "root": ".."}
