@@ -662,10 +662,11 @@ def keep_outputs(nb, old) -> None:
             cell.outputs, cell.execution_count = was.outputs, was.execution_count
             if "execution" in was.metadata:
                 cell.metadata["execution"] = was.metadata["execution"]
-    if "widgets" in old.metadata:
-        nb.metadata["widgets"] = old.metadata["widgets"]
-    else:
-        nb.metadata.pop("widgets", None)
+    for key in ("widgets", "language_info"):  # written by the run, like the outputs
+        if key in old.metadata:
+            nb.metadata[key] = old.metadata[key]
+        elif key == "widgets":
+            nb.metadata.pop(key, None)
 
 
 def nbformat_new():
@@ -681,9 +682,11 @@ def notebook_bytes(nb) -> bytes:
 
 
 def without_outputs(text: str) -> dict:
-    """A notebook's JSON without what running it writes (outputs, counts, widget state)."""
+    """A notebook's JSON without what running it writes (outputs, counts, widget state, the
+    Python's version)."""
     nb = json.loads(text)
     nb["metadata"].pop("widgets", None)
+    nb["metadata"].pop("language_info", None)  # which Python ran it
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
