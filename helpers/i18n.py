@@ -71,8 +71,13 @@ def _notebook_language() -> str | None:
     if path:
         return _file_language(Path(path)) or _path_language(Path(path))
     if "google.colab" in sys.modules:
-        return _metadata_language(_colab_metadata())
+        return _colab_language()
     return None
+
+
+@cache  # one question to Colab per kernel: the open notebook keeps its language
+def _colab_language() -> str | None:
+    return _metadata_language(_colab_metadata())
 
 
 def _ipython_variable(name: str) -> str | None:
@@ -84,6 +89,15 @@ def _ipython_variable(name: str) -> str | None:
 
 def _file_language(path: Path) -> str | None:
     """The language a notebook file declares in its metadata (None if unreadable or unsaid)."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _read_file_language(path, stamp)
+
+
+@cache  # a notebook is read once per saved version, not at every message (it may be MBs)
+def _read_file_language(path: Path, stamp: int) -> str | None:
     try:
         with path.open(encoding="utf-8") as file:
             return _metadata_language(json.load(file).get("metadata", {}))

@@ -18,6 +18,7 @@ from helpers.plots import figure_png, plot_gradient_reach, use_book_style
 def _fresh_language(monkeypatch, tmp_path):
     """No language chosen, no notebook around, and a working directory outside any edition."""
     i18n.set_language(None)
+    i18n._colab_language.cache_clear()
     for name in ("BOOK_LANGUAGE", "JPY_SESSION_NAME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
@@ -75,6 +76,17 @@ def test_jupyter_servers_session_path_and_the_notebooks_metadata(monkeypatch, tm
     assert i18n.language() == "en"  # the metadata says English, whatever the folder
 
 
+def test_a_notebook_saved_again_is_read_again(monkeypatch, tmp_path):
+    path = notebook(tmp_path / "n.ipynb", "ja")
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    assert i18n.language() == "ja"
+    notebook(path, "en")
+    import os
+
+    os.utime(path, ns=(1, 1))  # a new modification time, even on a coarse clock
+    assert i18n.language() == "en"
+
+
 def test_the_path_decides_when_the_file_says_nothing(monkeypatch, tmp_path):
     monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "ja" / "notebooks" / "gone.ipynb"))
     assert i18n.language() == "ja"
@@ -111,6 +123,8 @@ def test_colab_is_asked_for_the_notebooks_metadata(monkeypatch):
     monkeypatch.setitem(sys.modules, "google.colab._message", message)
     assert i18n.language() == "ja"
     message.blocking_request = lambda *a, **k: (_ for _ in ()).throw(TimeoutError())
+    assert i18n.language() == "ja"  # asked once: the answer stands for the kernel's life
+    i18n._colab_language.cache_clear()
     assert i18n.language() == "en"  # Colab did not answer: English, no error
 
 
