@@ -7,9 +7,12 @@ BIN    := $(VENV)/bin
 # no progress bars in executed notebooks: they would be stored in the outputs
 export HELPERS_PROGRESS := 0
 export PYTHONHASHSEED := 0
+# the language the helpers speak comes from the notebook (helpers/i18n.py); the ja targets below
+# set it, and a BOOK_LANGUAGE left in the shell must not turn the English notebooks Japanese
+unexport BOOK_LANGUAGE
 
 .PHONY: book test quick unit nbval nbval-generic site site-deps pdf pdf-deps pdf-test lint \
-	execute figures lab assignments clean help
+	execute figures lab assignments clean help ja ja-update book-ja execute-ja lab-ja
 
 help:
 	@echo "make book     build the site into _build/html (creates .venv on first use)"
@@ -21,6 +24,11 @@ help:
 	@echo "make execute  re-run the notebooks in place, saving outputs and widget state"
 	@echo "make figures  embed book/figures/*.svg into the notebooks that show them"
 	@echo "make assignments  student notebooks (solutions cleared) into _build/assignments"
+	@echo "make ja-update    bring the Japanese catalogs (locales/ja) up to the English"
+	@echo "make ja           write the Japanese edition, ja/, from the English and the catalogs"
+	@echo "make execute-ja   make ja, then run the Japanese notebooks in place"
+	@echo "make book-ja      build the Japanese site into _build/html/ja (make book does it too)"
+	@echo "make lab-ja       open the Japanese notebooks in JupyterLab"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +57,7 @@ book: $(VENV)/.installed
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going $${all:+--all} || exit 1; \
 	touch _build/.helpers-executed; \
 	echo "Built in $$(( $$(date +%s) - start )) s. Open $(CURDIR)/_build/html/index.html"
+	@$(MAKE) --no-print-directory book-ja
 
 # every unit test, the slow ones included (the re-run of chapter 5's cache takes minutes)
 unit: $(VENV)/.installed-test
@@ -59,17 +68,21 @@ quick: lint
 	$(BIN)/python -m pytest tests -q -m "not site and not pdf and not slow"
 
 NBVAL = $(BIN)/python -m pytest --nbval --nbval-current-env \
-	--nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider notebooks/
+	--nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
 
+# both editions: the Japanese notebooks' kernels speak Japanese (helpers/i18n.py)
 nbval: $(VENV)/.installed-test
-	$(NBVAL)
+	$(NBVAL) notebooks/
+	BOOK_LANGUAGE=ja $(NBVAL) ja/notebooks/
 
 # nbval again on the code paths another CPU takes: PyTorch's generic kernels (no AVX), MKL and
 # oneDNN without AVX, one OpenMP thread. A stored output that depends on the last digits of a
 # float fails here, not on a learner's laptop (benchmarks/cpu_paths.py measures what moves).
 nbval-generic: $(VENV)/.installed-test
 	ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 ONEDNN_MAX_CPU_ISA=SSE41 \
-		OMP_NUM_THREADS=1 $(NBVAL)
+		OMP_NUM_THREADS=1 $(NBVAL) notebooks/
+	ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 ONEDNN_MAX_CPU_ISA=SSE41 \
+		OMP_NUM_THREADS=1 BOOK_LANGUAGE=ja $(NBVAL) ja/notebooks/
 
 # ruff's lint rules and its formatting, on the code and on the notebooks (pyproject.toml)
 lint: $(VENV)/.installed-test
@@ -136,9 +149,49 @@ figures: $(VENV)/.installed
 # student versions for course assignments; see book/teaching.md
 assignments: $(VENV)/.installed
 	$(BIN)/python -m helpers.assignments notebooks _build/assignments
+	$(BIN)/python -m helpers.assignments ja/notebooks _build/assignments/ja
 
 lab: $(VENV)/.installed
 	HELPERS_PROGRESS=1 $(BIN)/jupyter lab notebooks/
+
+# --- the Japanese edition (issue 18): ja/ is made from the English files and locales/ja ------
+# (book/_ext/translations.py; the translators' guide is locales/README.md)
+TRANSLATIONS = $(BIN)/python book/_ext/translations.py
+
+ja-update: $(VENV)/.installed
+	$(TRANSLATIONS) update
+
+ja: $(VENV)/.installed
+	$(TRANSLATIONS) build
+
+execute-ja: ja
+	BOOK_LANGUAGE=ja $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True \
+		--ExecutePreprocessor.record_timing=False \
+		ja/notebooks/*.ipynb
+
+# the Japanese site: built from ja/ as its own book (language ja), then put under
+# _build/html/ja so that each page's other edition is one folder up or down. Its notebooks run
+# with BOOK_LANGUAGE=ja, with their own execution cache, dropped when helpers change; --all
+# when a static file or one of our extensions changed (the search's language_data.js is only
+# written then).
+JA_OUT := _build/ja
+book-ja: $(VENV)/.installed
+	@start=$$(date +%s); \
+	all=$$(find book/_static book/_ext -newer $(JA_OUT)/_build/html/objects.inv 2>/dev/null | head -1); \
+	if [ -d $(JA_OUT)/_build/.jupyter_cache ] && { [ ! -f $(JA_OUT)/.helpers-executed ] || \
+		[ -n "$$(find helpers -type f -newer $(JA_OUT)/.helpers-executed | head -1)" ]; }; then \
+		echo "helpers changed since the last build: Japanese notebooks run again"; \
+		rm -rf $(JA_OUT)/_build/.jupyter_cache; all=1; \
+	fi; \
+	BOOK_LANGUAGE=ja $(BIN)/jupyter-book build ja --path-output $(JA_OUT) -W -n --keep-going \
+		$${all:+--all} || exit 1; \
+	touch $(JA_OUT)/.helpers-executed; \
+	rm -rf _build/html/ja && mkdir -p _build/html && cp -a $(JA_OUT)/_build/html _build/html/ja; \
+	echo "Japanese edition built in $$(( $$(date +%s) - start )) s: $(CURDIR)/_build/html/ja/index.html"
+
+lab-ja: $(VENV)/.installed
+	HELPERS_PROGRESS=1 $(BIN)/jupyter lab ja/notebooks/
 
 clean:
 	rm -rf _build

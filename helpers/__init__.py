@@ -12,6 +12,7 @@ __all__ = [
     "floors",
     "forecast",
     "gradients",
+    "i18n",
     "language",
     "memory",
     "models",

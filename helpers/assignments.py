@@ -20,6 +20,10 @@ Both travel alone: their diagrams are embedded in the notebook (``make figures``
 load ships inside ``helpers``, and their links to other pages of the book (the glossary, the
 other chapters), relative in the repository, point to the book's repository on GitHub instead,
 read from ``repository:`` in ``_config.yml``.
+
+``python -m helpers.assignments ja/notebooks _build/assignments/ja`` does the same for the
+Japanese edition (its ``_config.yml`` says where it lies, ``path_to_book: ja``); its versions keep
+the notebook's ``"book": {"language": "ja"}``, so their feedback is Japanese wherever they run.
 """
 
 from __future__ import annotations
@@ -142,12 +146,13 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def absolute_links(source: str, base_url: str) -> str:
-    """Point the Markdown links of a notebook in ``notebooks/`` at the repository on GitHub.
+def absolute_links(source: str, base_url: str, folder: str = "notebooks") -> str:
+    """Point the Markdown links of a notebook in ``folder`` at the repository on GitHub.
 
-    ``base_url`` is the repository's files at one branch, ``https://github.com/o/r/blob/main``.
+    ``base_url`` is the repository's files at one branch, ``https://github.com/o/r/blob/main``;
+    ``folder`` is where the notebook lies in the repository (``ja/notebooks`` for Japanese).
     """
-    root = PurePosixPath("notebooks")
+    root = PurePosixPath(folder)
 
     def absolute(match: re.Match) -> str:
         path, _, anchor = match["path"].partition("#")
@@ -166,7 +171,7 @@ def absolute_links(source: str, base_url: str) -> str:
 
 
 def _convert(
-    nb: nbformat.NotebookNode, student: bool, base_url: str | None = None
+    nb: nbformat.NotebookNode, student: bool, base_url: str | None = None, folder: str = "notebooks"
 ) -> nbformat.NotebookNode:
     module, roles = _roles(nb)
     if module is None or not roles:
@@ -176,12 +181,12 @@ def _convert(
     if base_url:
         for cell in nb.cells:
             if cell.cell_type == "markdown":
-                cell.source = absolute_links(cell.source, base_url)
+                cell.source = absolute_links(cell.source, base_url, folder)
     for i, (role, name) in roles.items():
         cell = nb.cells[i]
         cell.metadata["nbgrader"] = _metadata(chapter, role, name)
         if role == "open":  # a Markdown answer cell, graded by hand
-            answer = TEXT_STUB if student else getattr(module, name).explanation
+            answer = TEXT_STUB if student else _in_language(nb, getattr(module, name).explanation)
             nb.cells[i] = nbformat.v4.new_markdown_cell(answer, metadata=cell.metadata)
             if "id" in cell:  # keep the cell's id; notebooks before nbformat 4.5 have none
                 nb.cells[i]["id"] = cell["id"]
@@ -199,21 +204,29 @@ def _convert(
     return nb
 
 
+def _in_language(nb: nbformat.NotebookNode, message: str) -> str:
+    """A helpers message in the notebook's language (the Japanese edition's metadata says ja)."""
+    from helpers.i18n import catalog
+
+    language = nb.metadata.get("book", {}).get("language", "en")
+    return message if language == "en" else catalog(language).get(message, message)
+
+
 def student_notebook(
-    nb: nbformat.NotebookNode, base_url: str | None = None
+    nb: nbformat.NotebookNode, base_url: str | None = None, folder: str = "notebooks"
 ) -> nbformat.NotebookNode:
     """The student version: solutions replaced by stubs, outputs cleared, nbgrader metadata.
 
     With ``base_url`` (see ``absolute_links``) its links to the book's other pages work alone.
     """
-    return _convert(nb, student=True, base_url=base_url)
+    return _convert(nb, student=True, base_url=base_url, folder=folder)
 
 
 def source_notebook(
-    nb: nbformat.NotebookNode, base_url: str | None = None
+    nb: nbformat.NotebookNode, base_url: str | None = None, folder: str = "notebooks"
 ) -> nbformat.NotebookNode:
     """The nbgrader instructor version: solutions kept, outputs cleared, nbgrader metadata."""
-    return _convert(nb, student=False, base_url=base_url)
+    return _convert(nb, student=False, base_url=base_url, folder=folder)
 
 
 def repository_files_url(config: Path) -> str | None:
@@ -230,14 +243,28 @@ def repository_files_url(config: Path) -> str | None:
     return f"{repository['url'].rstrip('/')}/blob/{repository.get('branch', 'main')}"
 
 
+def _path_to_book(config: Path) -> str:
+    """Where the book lies in its repository (``ja`` for the Japanese edition's ja/_config.yml)."""
+    if not Path(config).is_file():
+        return ""
+    import yaml
+
+    repository = (yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}).get(
+        "repository", {}
+    )
+    return repository.get("path_to_book", "") or ""
+
+
 def build(notebooks: Path, out: Path, base_url: str | None = None) -> list[Path]:
     """Write student and nbgrader source versions of every notebook with exercises.
 
     ``base_url`` defaults to the repository named in ``_config.yml`` beside ``notebooks``.
     """
     notebooks, out = Path(notebooks), Path(out)
+    config = notebooks.resolve().parent / "_config.yml"
     if base_url is None:
-        base_url = repository_files_url(notebooks.resolve().parent / "_config.yml")
+        base_url = repository_files_url(config)
+    folder = (PurePosixPath(_path_to_book(config)) / "notebooks").as_posix()
     paths = sorted(notebooks.glob("[0-9][0-9]_*.ipynb"))
     if not paths:
         raise ValueError(f"no notebooks named NN_topic.ipynb in {notebooks}.")
@@ -247,7 +274,8 @@ def build(notebooks: Path, out: Path, base_url: str | None = None) -> list[Path]
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         try:
-            student, source = student_notebook(nb, base_url), source_notebook(nb, base_url)
+            student = student_notebook(nb, base_url, folder)
+            source = source_notebook(nb, base_url, folder)
         except ValueError as err:
             raise ValueError(f"{path}: {err}") from None
         targets = [out / "student" / path.name, out / "nbgrader" / "source" / path.stem / path.name]

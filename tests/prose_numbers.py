@@ -12,7 +12,8 @@ a count such as ``5/5``. Left out: single digits (structure more than results: "
 "$h_{t-1}$"; a count ``a/b`` is checked whatever its digits), inline code and fenced code
 blocks (code that an exercise asks about, say, without running it), link targets,
 equation tags and references ("equation (6.4)"), chapter references ("chapter 4") and years
-in citations ("(Kingma and Ba, 2015)").
+in citations ("(Kingma and Ba, 2015)"), and the same in the Japanese edition ("式 (6.4)",
+"第 4 章", "（Kingma and Ba, 2015）"), whose chapters the same rule holds (ja/notebooks).
 """
 
 from __future__ import annotations
@@ -36,11 +37,13 @@ LECTURE_CONSTANTS = {
 }
 
 NUMBER = re.compile(
-    r"(?<![\w.\\])"  # not inside a word, a longer number or a LaTeX command
+    # not inside a word, a longer number or a LaTeX command; a word is Latin letters, digits and
+    # "_": a number written against Japanese ("第10層", "64個") is still a number
+    r"(?<![A-Za-z0-9_.\\])"
     r"(\d+/\d+"  # a count such as 5/5
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,500 or 20,000.5
     r"|\d+(?:\.\d+)?(?:e[-+]?\d+)?)"  # 0.0147, 6e-08
-    r"(?![\w/]|\.\d)"
+    r"(?![A-Za-z0-9_/]|\.\d)"
 )
 IGNORED_OUTPUT = re.compile(r"NBVAL_(IGNORE_OUTPUT|SKIP)")
 IGNORED_TAGS = {"nbval-ignore-output", "nbval-skip", "raises-exception"}
@@ -53,7 +56,12 @@ NOT_CITED = [  # Markdown that holds digits but cites no result
     re.compile(r"\\tag\{[^}]*\}"),  # equation tags
     re.compile(r"(?i)equations? \(\d+\.\d+\)(?:(?:,| to| and) \(\d+\.\d+\))*"),
     re.compile(r"(?i)\bchapters? \d+(?:(?:,|, and| and| to|–|-)\s*\d+)*"),
-    re.compile(r"(?<=[(,] )(?:1[89]|20)\d\d(?=[);,])|(?<=\()(?:1[89]|20)\d\d(?=\))"),  # years
+    re.compile(
+        r"(?<=[(,（] )(?:1[89]|20)\d\d(?=[);,）])|(?<=[(（])(?:1[89]|20)\d\d(?=[)）])"
+    ),  # years
+    # the same in the Japanese edition: 式 (6.4)、式 (4.1) から (4.6)、第 4 章、4 章と 5 章
+    re.compile(r"式\s*\(\d+\.\d+\)(?:\s*(?:、|,|から|と|および|～|〜)\s*(?:式\s*)?\(\d+\.\d+\))*"),
+    re.compile(r"第?\s*\d+\s*章(?:\s*(?:、|,|と|から|～|〜)\s*第?\s*\d+\s*章)*"),
 ]
 
 

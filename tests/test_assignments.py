@@ -204,3 +204,52 @@ def test_student_version_fails_its_checks_until_solved_then_passes(built, path, 
         )
     for cell in after:
         assert outputs_text(cell).startswith("✓"), outputs_text(cell)
+
+
+# --- the Japanese edition's student versions (issue 18) ------------------------------------------
+
+JA_NOTEBOOKS = NOTEBOOKS.parent / "ja" / "notebooks"
+
+
+@pytest.fixture(scope="module")
+def built_ja(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("assignments-ja")
+    assert main([str(JA_NOTEBOOKS), str(out)]) == 0
+    return out
+
+
+def test_japanese_student_versions_link_to_the_right_edition_and_speak_japanese(built_ja):
+    student = nbformat.read(built_ja / "student" / "01_rnn_concepts.ipynb", as_version=4)
+    source = nbformat.read(
+        built_ja / "nbgrader" / "source" / "01_rnn_concepts" / "01_rnn_concepts.ipynb",
+        as_version=4,
+    )
+    assert student.metadata["book"] == {"language": "ja"}  # helpers.i18n reads it
+    text = "\n".join(c.source for c in student.cells if c.cell_type == "markdown")
+    base = repository_files_url(JA_NOTEBOOKS.parent / "_config.yml")
+    assert f"]({base}/ja/book/running.md)" in text  # translated: the Japanese page
+    assert f"]({base}/notebooks/02_data_windowing.ipynb)" in text  # not yet: the English one
+    assert f"]({base}/book/glossary.md#hidden-state)" in text
+    answers = [c.source for c in source.cells if c.cell_type == "markdown" and nbgrader(c)]
+    assert answers and answers[0].startswith("ステップ $t - k$ に届く勾配は")
+
+
+def test_japanese_student_version_gives_japanese_feedback(built_ja, monkeypatch):
+    """The handed-out exercises, run where nothing but the notebook says Japanese."""
+    student = nbformat.read(built_ja / "student" / "01_rnn_concepts.ipynb", as_version=4)
+    start = next(i for i, c in enumerate(student.cells) if "from helpers.exercises" in c.source)
+    nb = nbformat.v4.new_notebook(metadata=student.metadata, cells=student.cells[start:])
+    path = built_ja / "student" / "01_rnn_concepts.ipynb"
+    monkeypatch.setenv("HELPERS_PROGRESS", "0")
+    monkeypatch.delenv("BOOK_LANGUAGE", raising=False)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))  # as JupyterLab tells the kernel
+    NotebookClient(
+        nb, timeout=120, allow_errors=True, resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    checks = [
+        outputs_text(c) for c in nb.cells if c.cell_type == "code" and nbgrader(c).get("grade")
+    ]
+    assert len(checks) == 3, checks
+    assert checks[0].startswith("✗ q1 まだ: ケース 1/3"), checks[0]  # the code, still a stub
+    assert "NotImplementedError を送出している" in checks[0] and "を試そう。" in checks[0]
+    assert all("NameError" in t for t in checks[1:]), checks  # predictions not yet made

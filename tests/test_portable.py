@@ -22,8 +22,17 @@ from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-IDS = [p.stem for p in PATHS]
+# the English chapters and the Japanese edition's (ja/notebooks, made by `make ja`)
+PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) + sorted(
+    (ROOT / "ja" / "notebooks").glob("[0-9][0-9]_*.ipynb")
+)
+IDS = [p.relative_to(ROOT).with_suffix("").as_posix() for p in PATHS]
+
+
+def book_root(path: Path) -> Path:
+    """The book a notebook belongs to: the repository, or ja/ for the Japanese edition."""
+    return path.parents[1]
+
 
 # what a plain Markdown renderer leaves of MyST-only syntax, in its HTML
 MYST_ONLY = {
@@ -158,7 +167,7 @@ def test_equations_are_tagged_and_referred_to_in_words(path):
 def test_diagrams_are_embedded_copies_of_book_figures(path):
     """Each diagram cell embeds its drawing byte for byte, with alt text on one line."""
     nb = nbformat.read(path, as_version=4)
-    assert figures.update(path, write=False) == [], "run `make figures`"
+    assert figures.update(path, root=book_root(path), write=False) == [], "run `make figures`"
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
@@ -169,7 +178,7 @@ def test_diagrams_are_embedded_copies_of_book_figures(path):
         found = figures.embedded(cell.source)
         assert found, f"an image that is not one embedded figure: {cell.source[:120]!r}"
         alt, svg = found
-        assert svg == (ROOT / cell.metadata["figure"]).read_bytes()
+        assert svg == (book_root(path) / cell.metadata["figure"]).read_bytes()
         assert alt.strip() and "\n" not in alt and len(alt) > 30, alt
 
 

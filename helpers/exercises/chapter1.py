@@ -13,6 +13,7 @@ from torch import nn
 
 from helpers.exercises.checking import Fail, as_int, as_shape, call_answer, expect_close, seeded
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
+from helpers.i18n import N_, gettext
 
 TRAP_INPUT = (8, 10, 1)  # q3: a (batch, time, features) batch fed to an RNN without batch_first
 
@@ -48,14 +49,17 @@ def _check_rnn_backward(fn: Callable[..., Any]) -> str:
         expected_h_prev, expected_w = h_prev.grad, cell.weight_hh.grad
         h, h_prev, w_hh = h.detach(), h_prev.detach(), cell.weight_hh.detach()
         grad_pre = grad_h * (1 - h**2)
-        case = f"case {k}/3 (batch {batch}, hidden {hidden})"
+        case = gettext("case {k}/3 (batch {batch}, hidden {hidden})").format(
+            k=k, batch=batch, hidden=hidden
+        )
         got = call_answer(fn, case, grad_h.clone(), h.clone(), h_prev.clone(), w_hh.clone())
         if not (isinstance(got, (tuple, list)) and len(got) == 2):
             raise Fail(
-                f"{case}: return the pair (grad_h_prev, grad_weight_hh), "
-                f"got a {type(got).__name__}."
+                gettext(
+                    "{case}: return the pair (grad_h_prev, grad_weight_hh), got a {kind}."
+                ).format(case=case, kind=type(got).__name__)
             )
-        slope_first = "first take grad_h back through tanh: multiply it by the slope, 1 - h**2"
+        slope_first = N_("first take grad_h back through tanh: multiply it by the slope, 1 - h**2")
         expect_close(
             "grad_h_prev",
             got[0],
@@ -65,15 +69,15 @@ def _check_rnn_backward(fn: Callable[..., Any]) -> str:
                 (grad_h @ w_hh, slope_first),
                 (
                     grad_pre @ w_hh.T,
-                    "the step used h_prev @ weight_hh.T, so back it is @ weight_hh",
+                    N_("the step used h_prev @ weight_hh.T, so back it is @ weight_hh"),
                 ),
                 (
                     (grad_h * (1 - h_prev**2)) @ w_hh,
-                    "the slope of tanh is 1 - h**2 at this step's output h, not at h_prev",
+                    N_("the slope of tanh is 1 - h**2 at this step's output h, not at h_prev"),
                 ),
                 (
                     (grad_h * (1 - torch.tanh(h) ** 2)) @ w_hh,
-                    "h is already the tanh: its slope is 1 - h**2, not 1 - tanh(h)**2",
+                    N_("h is already the tanh: its slope is 1 - h**2, not 1 - tanh(h)**2"),
                 ),
             ],
         )
@@ -84,12 +88,20 @@ def _check_rnn_backward(fn: Callable[..., Any]) -> str:
             case,
             [
                 (grad_h.T @ h_prev, slope_first),
-                (h_prev.T @ grad_pre, "transposed: row j of weight_hh feeds unit j of this step"),
-                (grad_pre.T @ h, "weight_hh multiplies h_prev, so pair the gradient with h_prev"),
-                (grad_pre.T @ h_prev / batch, "autograd sums over the batch; do not average"),
+                (
+                    h_prev.T @ grad_pre,
+                    N_("transposed: row j of weight_hh feeds unit j of this step"),
+                ),
+                (
+                    grad_pre.T @ h,
+                    N_("weight_hh multiplies h_prev, so pair the gradient with h_prev"),
+                ),
+                (grad_pre.T @ h_prev / batch, N_("autograd sums over the batch; do not average")),
             ],
         )
-    return "your backward step matches autograd through PyTorch's nn.RNNCell on all 3 cases."
+    return gettext(
+        "your backward step matches autograd through PyTorch's nn.RNNCell on all 3 cases."
+    )
 
 
 def _rnn_shapes() -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -116,10 +128,10 @@ def _judge_rnn_shapes(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
         if len(h_shape) != 3:
             raise Fail(f"answer_h_shape {h_shape}: h has 3 dimensions; the first counts layers.")
         raise Fail(f"answer_h_shape {h_shape} is not h's shape; batch_first does not apply to h.")
-    return (
-        f"y_rnn {true_y} holds the top layer's output at every step; h {true_h} the last "
-        "step's state of each layer."
-    )
+    return gettext(
+        "y_rnn {y} holds the top layer's output at every step; h {h} the last step's state of "
+        "each layer."
+    ).format(y=true_y, h=true_h)
 
 
 def _time_first() -> tuple[int, tuple[int, ...]]:
@@ -143,10 +155,10 @@ def _judge_time_first(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
             f"answer_h_time_first {h_shape}: h is (num_layers, batch, hidden); what does this "
             "RNN take for the batch?"
         )
-    return (
-        f"the RNN reads {true_steps} steps of a batch of {true_h[1]} and raises no error; "
-        "only h's shape, or the numbers, give the mistake away."
-    )
+    return gettext(
+        "the RNN reads {steps} steps of a batch of {batch} and raises no error; only h's "
+        "shape, or the numbers, give the mistake away."
+    ).format(steps=true_steps, batch=true_h[1])
 
 
 # in the order the notebook asks them: bind_exercises names them q1, q2, ...

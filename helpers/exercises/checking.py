@@ -13,6 +13,8 @@ from typing import Any
 
 import torch
 
+from helpers.i18n import gettext
+
 __all__ = [
     "ATOL",
     "RTOL",
@@ -51,12 +53,18 @@ def call_answer(fn: Callable[..., Any], case: str, *args: Any) -> Any:
         return fn(*args)
     except NotImplementedError:
         raise Fail(
-            f"{case}: your code still raises NotImplementedError; replace that line with "
-            "your answer."
+            gettext(
+                "{case}: your code still raises NotImplementedError; replace that line with "
+                "your answer."
+            ).format(case=case)
         ) from None
     except Exception as err:  # any error in the learner's code is reported, not raised
         message = one_line(err).rstrip(".")
-        raise Fail(f"{case}: your code raised {type(err).__name__}: {message}.") from None
+        raise Fail(
+            gettext("{case}: your code raised {error}: {message}.").format(
+                case=case, error=type(err).__name__, message=message
+            )
+        ) from None
 
 
 def expect_close(
@@ -71,10 +79,16 @@ def expect_close(
     Shapes: got and expected alike; each mistake's tensor too.
     """
     if not isinstance(got, torch.Tensor):
-        raise Fail(f"{case}: {what} should be a tensor, got {type(got).__name__}.")
+        raise Fail(
+            gettext("{case}: {what} should be a tensor, got {kind}.").format(
+                case=case, what=what, kind=type(got).__name__
+            )
+        )
     if tuple(got.shape) != tuple(expected.shape):
         raise Fail(
-            f"{case}: {what} has shape {tuple(got.shape)}, expected {tuple(expected.shape)}."
+            gettext("{case}: {what} has shape {got}, expected {expected}.").format(
+                case=case, what=what, got=tuple(got.shape), expected=tuple(expected.shape)
+            )
         )
     got = got.detach().to(torch.float32)
     if torch.allclose(got, expected, rtol=RTOL, atol=ATOL):
@@ -82,12 +96,14 @@ def expect_close(
     diff = torch.nan_to_num((got - expected).abs(), nan=math.inf)
     index = tuple(int(i) for i in torch.unravel_index(diff.argmax(), diff.shape))
     where = f"{what}[{', '.join(map(str, index))}]" if index else what
-    message = f"{case}: {where} expected {fmt(expected[index])}, got {fmt(got[index])}"
+    message = gettext("{case}: {where} expected {expected}, got {got}").format(
+        case=case, where=where, expected=fmt(expected[index]), got=fmt(got[index])
+    )
     for wrong, meaning in mistakes:
         if wrong.shape == got.shape and torch.allclose(got, wrong, rtol=RTOL, atol=ATOL):
-            message += f"; {meaning}"
+            message += gettext("; {meaning}").format(meaning=gettext(meaning))
             break
-    raise Fail(message + ".")
+    raise Fail(message + gettext("."))
 
 
 def as_shape(name: str, value: Any) -> tuple[int, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from helpers.i18n import N_, gettext
 from helpers.show import Markdown as Message  # verdicts, hints and solutions render alike
 
 __all__ = ["ExerciseFailed", "Feedback", "Message"]
@@ -12,7 +13,10 @@ class Feedback(Message):
 
     def __init__(self, name: str, passed: bool | None, detail: str) -> None:
         mark = {True: "✓", False: "✗", None: "•"}[passed]
-        verdict = {True: "correct", False: "not yet", None: "nothing to check"}[passed]
+        verdict = gettext(
+            {True: N_("correct"), False: N_("not yet"), None: N_("nothing to check")}[passed]
+        )
+        detail = gettext(detail)  # a fixed message in the notebook's language (helpers.i18n)
         super().__init__(
             f"{mark} **{name} {verdict}:** {detail}", f"{mark} {name} {verdict}: {detail}"
         )

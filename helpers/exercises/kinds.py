@@ -27,6 +27,7 @@ import torch
 
 from helpers.exercises.checking import Fail
 from helpers.exercises.feedback import ExerciseFailed, Feedback, Message
+from helpers.i18n import gettext
 
 __all__ = [
     "ALIAS",
@@ -88,18 +89,22 @@ class Exercise(ABC):
             return Message(
                 f"{self.name} has {hints}; `{self.call}.solution()` shows a reference answer."
             )
-        head = f"Hint {n} of {total} ({self.name})"
-        return Message(f"**{head}:** {self.hints[n - 1]}", f"{head}: {self.hints[n - 1]}")
+        head = gettext("Hint {n} of {total} ({name})").format(n=n, total=total, name=self.name)
+        hint = gettext(self.hints[n - 1])
+        return Message(f"**{head}:** {hint}", f"{head}: {hint}")
 
     def solution(self) -> Message:
         """Show a reference answer and why it is right."""
         code = self.solution_code()
-        head = f"Solution ({self.name})"
+        head, explanation = (
+            gettext("Solution ({name})").format(name=self.name),
+            gettext(self.explanation),
+        )
         if not code:
-            return Message(f"**{head}:** {self.explanation}", f"{head}: {self.explanation}")
+            return Message(f"**{head}:** {explanation}", f"{head}: {explanation}")
         return Message(
-            f"**{head}:**\n\n```python\n{code}\n```\n\n{self.explanation}",
-            f"{head}:\n{code}\n{self.explanation}",
+            f"**{head}:**\n\n```python\n{code}\n```\n\n{explanation}",
+            f"{head}:\n{code}\n{explanation}",
         )
 
     def solution_code(self) -> str:
@@ -119,7 +124,8 @@ class OpenQuestion(Exercise):
 
     def check(self, *answers: Any) -> Feedback:
         """Say that there is nothing to check, and where the model answer is."""
-        detail = f"this is an open question; compare your answer with `{self.call}.solution()`."
+        detail = gettext("this is an open question; compare your answer with `{call}.solution()`.")
+        detail = detail.format(call=self.call)
         return Feedback(self.name, None, detail)
 
 
@@ -131,7 +137,10 @@ class _Checked(Exercise):
         try:
             return Feedback(self.name, True, self._verdict(*answers))
         except Fail as fail:
-            return Feedback(self.name, False, f"{fail} Stuck? Try `{self.call}.hint()`.")
+            detail = gettext("{problem} Stuck? Try `{call}.hint()`.").format(
+                problem=gettext(str(fail)), call=self.call
+            )
+            return Feedback(self.name, False, detail)
 
     @abstractmethod
     def _verdict(self, *answers: Any) -> str:

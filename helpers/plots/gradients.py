@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
 from helpers._checks import finite_series
+from helpers.i18n import gettext
 from helpers.plots.style import COLORS
 
 __all__ = ["plot_gradient_reach"]
@@ -61,10 +62,11 @@ def plot_gradient_reach(
             n,
             style,
             color=colour,
-            label=label if labelled else None,
+            label=gettext(label) if labelled else None,
             markevery=max(1, len(t) // 12),  # long curves: a marker every few points
         )
-    ax.set(xlabel=xlabel, ylabel=ylabel)
+    # labels (the chapter's own too) in the notebook's language, where the catalog has them
+    ax.set(xlabel=gettext(xlabel), ylabel=gettext(ylabel))
     if labelled:
         ax.legend(loc="lower left")
     return ax

@@ -13,6 +13,8 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from helpers.i18n import language
+
 __all__ = ["COLORS", "figure_png", "use_book_style"]
 
 # one colour per role across the book (colour-blind safe, from the Okabe-Ito palette)
@@ -29,7 +31,10 @@ COLORS = {
 
 
 def use_book_style() -> None:
-    """Set matplotlib defaults for the book: sizes that read on a laptop and on a phone."""
+    """Set matplotlib defaults for the book: sizes that read on a laptop and on a phone.
+
+    In the Japanese edition (``helpers.i18n.language()``) the text is set in IPAex Gothic.
+    """
     mpl.rcParams.update(
         {
             "figure.figsize": (7.0, 3.2),
@@ -37,6 +42,7 @@ def use_book_style() -> None:
             "savefig.dpi": 100,
             "savefig.bbox": "tight",
             "font.size": 11,
+            "font.family": ["sans-serif"],  # matplotlib's default (the Japanese edition's below)
             "axes.titlesize": 12,
             "axes.spines.top": False,
             "axes.spines.right": False,
@@ -46,6 +52,11 @@ def use_book_style() -> None:
             "lines.linewidth": 1.8,
         }
     )
+    if language() == "ja":  # the Japanese edition's labels: IPAex Gothic, shipped with pip
+        import matplotlib_fontja  # noqa: F401 (importing it adds the font to matplotlib)
+
+        # IPAex Gothic first (it has Latin letters too); DejaVu Sans for what it lacks
+        mpl.rcParams["font.family"] = ["IPAexGothic", "DejaVu Sans"]
 
 
 def figure_png(fig: Figure, dpi: int = 80) -> bytes:

@@ -37,9 +37,9 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
-def toc_pages() -> list[str]:
-    """Every page of the book, in reading order, as docnames from _toc.yml."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+def toc_pages(toc_file: Path = ROOT / "_toc.yml", prefix: str = "") -> list[str]:
+    """Every page of the book, in reading order, as docnames from _toc.yml (after prefix)."""
+    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
     pages = [toc["root"]]
 
     def walk(entries: list[dict]) -> None:
@@ -50,7 +50,13 @@ def toc_pages() -> list[str]:
 
     for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
         walk(part.get("chapters", []))
-    return [str(Path(page).with_suffix("")) for page in pages]
+    return [prefix + str(Path(page).with_suffix("")) for page in pages]
+
+
+def japanese_pages() -> list[str]:
+    """The Japanese edition's pages (ja/_toc.yml), as the site has them: ja/book/intro, ..."""
+    toc = ROOT / "ja" / "_toc.yml"
+    return toc_pages(toc, "ja/") if toc.is_file() else []
 
 
 def book_config() -> dict:

@@ -19,6 +19,7 @@ from site_support import (
     SITE_HTML,
     axe_violations,
     find_steppers,
+    japanese_pages,
     set_mode,
     toc_pages,
     visit,
@@ -28,6 +29,8 @@ pytestmark = pytest.mark.site
 
 # the book's pages and the two the theme adds that a reader reaches from every page
 PAGES = [*toc_pages(), "search", "genindex"]
+if japanese_pages():  # the Japanese edition (make book builds it into ja/) is read the same way
+    PAGES += [*japanese_pages(), "ja/search", "ja/genindex"]
 MODES = ["light", "dark"]
 
 

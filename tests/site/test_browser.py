@@ -27,6 +27,7 @@ from site_support import (
     SITE_HTML,
     book_config,
     find_steppers,
+    japanese_pages,
     screenshot,
     toc_pages,
     visit,
@@ -37,7 +38,7 @@ from page_fixes import STATE_SUFFIX  # noqa: E402
 
 pytestmark = pytest.mark.site
 
-PAGES = toc_pages()
+PAGES = toc_pages() + japanese_pages()  # both editions: the Japanese one under ja/
 NOTEBOOKS = [page for page in PAGES if (ROOT / f"{page}.ipynb").is_file()]
 
 

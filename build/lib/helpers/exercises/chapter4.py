@@ -1,0 +1,218 @@
+"""Exercises of chapter 4 (LSTM gates): the gates, the packed weights, the forget rows, memory.
+
+Loaded in the notebook with ``from helpers.exercises import chapter4 as ex``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch import nn
+
+from helpers.exercises.checking import Fail, as_shape, call_answer, expect_close, seeded
+from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
+from helpers.scratch import GATE_NAMES
+
+INPUT_SIZE, HIDDEN_SIZE = 28, 256  # q2 and q3: the LSTM whose packed weights are read
+
+
+def lstm_step_by_hand(x, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    """One LSTM step.
+
+    Shapes: x (batch, input_size), h_prev and c_prev (batch, hidden) -> h, c.
+    """
+    pre = x @ weight_ih.T + bias_ih + h_prev @ weight_hh.T + bias_hh  # (B, 4 * hidden)
+    pre_i, pre_f, pre_g, pre_o = pre.chunk(4, dim=1)  # PyTorch's order: i, f, g, o
+    ### BEGIN SOLUTION
+    i = torch.sigmoid(pre_i)  # input gate: how much of the candidate to write
+    f = torch.sigmoid(pre_f)  # forget gate: how much of the old memory to keep
+    g = torch.tanh(pre_g)  # candidate values, between -1 and 1
+    o = torch.sigmoid(pre_o)  # output gate: how much of the memory to show
+    c = f * c_prev + i * g
+    h = o * torch.tanh(c)
+    ### END SOLUTION
+    return h, c
+
+
+def _lstm_variants(pre: torch.Tensor, c_prev: torch.Tensor) -> dict[str, tuple[torch.Tensor, ...]]:
+    """Outputs (h, c) of typical wrong cells, to name the mistake in the verdict."""
+    pi, pf, pg, po = pre.chunk(4, dim=1)
+    s, t = torch.sigmoid, torch.tanh
+
+    def cell(i, f, g, o, squash_c=True):
+        c = f * c_prev + i * g
+        return (o * t(c) if squash_c else o * c), c
+
+    return {
+        "the forget gate is a sigmoid, not a tanh: it scales between 0 and 1": cell(
+            s(pi), t(pf), t(pg), s(po)
+        ),
+        "the input and forget gates are swapped: f multiplies c_prev, i the candidate": cell(
+            s(pf), s(pi), t(pg), s(po)
+        ),
+        "the candidate g goes through tanh, not a sigmoid": cell(s(pi), s(pf), s(pg), s(po)),
+        "h is o * tanh(c): the memory is squashed before the output gate": cell(
+            s(pi), s(pf), t(pg), s(po), False
+        ),
+    }
+
+
+def _check_lstm_step(fn: Callable[..., Any]) -> str:
+    shapes = [(2, 3, 4), (1, 1, 5), (3, 2, 6)]  # (batch, input_size, hidden)
+    for k, (batch, n_in, hidden) in enumerate(shapes, 1):
+        g = seeded(10 + k)
+        cell = nn.LSTMCell(n_in, hidden)
+        with torch.no_grad():
+            for p in cell.parameters():
+                p.copy_(torch.randn(p.shape, generator=g))
+        x = torch.randn(batch, n_in, generator=g)
+        h_prev, c_prev = (
+            torch.randn(batch, hidden, generator=g),
+            torch.randn(batch, hidden, generator=g),
+        )
+        w_ih, w_hh, b_ih, b_hh = (p.detach().clone() for p in cell.parameters())
+        with torch.no_grad():
+            expected_h, expected_c = cell(x, (h_prev, c_prev))
+        variants = _lstm_variants(x @ w_ih.T + b_ih + h_prev @ w_hh.T + b_hh, c_prev)
+        case = f"case {k}/3 (batch {batch}, input_size {n_in}, hidden {hidden})"
+        args = (x, h_prev, c_prev, w_ih, w_hh, b_ih, b_hh)
+        got = call_answer(fn, case, *(a.clone() for a in args))
+        if not (isinstance(got, tuple) and len(got) == 2):
+            raise Fail(f"{case}: return the pair (h, c), got {type(got).__name__}.")
+        expect_close("c", got[1], expected_c, case, [(v[1], m) for m, v in variants.items()])
+        expect_close("h", got[0], expected_h, case, [(v[0], m) for m, v in variants.items()])
+    return "your gates reproduce PyTorch's nn.LSTMCell on all 3 cases."
+
+
+def _lstm_weight_shapes() -> tuple[tuple[int, ...], tuple[int, ...]]:
+    lstm = nn.LSTM(input_size=INPUT_SIZE, hidden_size=HIDDEN_SIZE, batch_first=True)
+    return tuple(lstm.weight_ih_l0.shape), tuple(lstm.weight_hh_l0.shape)
+
+
+def _judge_weight_shapes(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
+    for name, value, true in zip(
+        ("answer_ih_shape", "answer_hh_shape"), answers, truth, strict=True
+    ):
+        shape = as_shape(name, value)
+        if shape == true:
+            continue
+        if shape == true[::-1]:
+            raise Fail(
+                f"{name} {shape} is transposed: PyTorch stores (out, in), one row per output value."
+            )
+        if len(shape) == 2 and shape[0] * 4 == true[0]:
+            raise Fail(
+                f"{name} {shape} holds one gate's block; the LSTM stacks the blocks "
+                "of all its gates in one matrix."
+            )
+        columns = "input value" if name == "answer_ih_shape" else "value of h_prev"
+        raise Fail(f"{name} {shape}: one row per gate unit, one column per {columns}.")
+    return (
+        f"weight_ih_l0 {truth[0]} and weight_hh_l0 {truth[1]}: four gate blocks of "
+        f"{HIDDEN_SIZE} rows stacked, times {INPUT_SIZE} inputs or {HIDDEN_SIZE} hidden values."
+    )
+
+
+def _forget_rows() -> tuple[tuple[int, int]]:
+    hidden = nn.LSTM(input_size=INPUT_SIZE, hidden_size=HIDDEN_SIZE).hidden_size
+    k = GATE_NAMES.index("forget")  # PyTorch packs i, f, g, o
+    return ((k * hidden, (k + 1) * hidden),)
+
+
+def _judge_forget_rows(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
+    value = answers[0]
+    if isinstance(value, (range, slice)):
+        value = (value.start, value.stop)
+    rows = as_shape("answer_forget_rows", value)  # a (start, stop) pair of ints
+    (true,) = truth
+    hidden = true[1] - true[0]
+    if len(rows) != 2:
+        raise Fail(f"answer_forget_rows should be a pair (start, stop), got {rows}.")
+    if rows[1] - rows[0] != hidden:
+        raise Fail(
+            f"answer_forget_rows {rows} spans {rows[1] - rows[0]} rows; each gate has "
+            "one row per hidden unit."
+        )
+    if rows != true:
+        block = rows[0] // hidden
+        if rows[0] % hidden == 0 and 0 <= block < 4:
+            raise Fail(
+                f"rows {rows[0]}:{rows[1]} belong to the {GATE_NAMES[block]} block; "
+                "PyTorch's order is not the textbooks' f, i, o."
+            )
+        raise Fail(f"answer_forget_rows {rows} does not start at a block boundary.")
+    return (
+        f"rows {true[0]}:{true[1]}; PyTorch packs input, forget, cell (candidate), "
+        "output: i, f, g, o."
+    )
+
+
+# in the order the notebook asks them: bind_exercises names them q1, q2, ...
+EXERCISES = bind_exercises(
+    globals(),
+    CodeExercise(
+        title="The gates and the cell update",
+        reference=lstm_step_by_hand,
+        checker=_check_lstm_step,
+        hints=[
+            "Three gates squash with a sigmoid (values between 0 and 1, how much to let "
+            "through); the candidate `g` squashes with tanh (values between -1 and 1).",
+            "The new memory keeps part of the old one and writes part of the candidate: "
+            "`c = f * c_prev + i * g`. The output shows part of the squashed memory: "
+            "`h = o * tanh(c)`.",
+        ],
+        explanation="Gates are sigmoids because they are dials from 0 (block) to 1 (pass); the "
+        "candidate is a tanh because it is content, positive or negative. The cell update is a "
+        "sum, which is what lets the memory, and its gradient, pass many steps unchanged when "
+        "`f` is near 1.",
+    ),
+    PredictExercise(
+        title="Predict the packed weight shapes",
+        answers={
+            "answer_ih_shape": "(4 * hidden_size, input_size)",
+            "answer_hh_shape": "(4 * hidden_size, hidden_size)",
+        },
+        truth=_lstm_weight_shapes,
+        judge=_judge_weight_shapes,
+        hints=[
+            "Each of the four blocks (i, f, g, o) has its own weight matrix, with one row per "
+            "hidden unit; PyTorch stacks them in one tensor.",
+            f"`weight_ih_l0` maps the input ({INPUT_SIZE} values) and `weight_hh_l0` the "
+            f"previous hidden state ({HIDDEN_SIZE} values); PyTorch stores weights as "
+            "(out_features, in_features).",
+        ],
+        explanation=f"Four blocks of `hidden_size` rows: `(4 * {HIDDEN_SIZE}, {INPUT_SIZE})` "
+        f"for the input weights and `(4 * {HIDDEN_SIZE}, {HIDDEN_SIZE})` for the recurrent ones.",
+    ),
+    PredictExercise(
+        title="Which rows hold the forget gate?",
+        answers={"answer_forget_rows": "(start, stop) rows of weight_ih_l0"},
+        truth=_forget_rows,
+        judge=_judge_forget_rows,
+        hints=[
+            "PyTorch's documentation lists the blocks of `weight_ih_l0` as "
+            "`W_ii | W_if | W_ig | W_io`.",
+            "Block k occupies rows `k * hidden_size` to `(k + 1) * hidden_size`.",
+        ],
+        explanation="The forget gate is the second block, rows `hidden_size` to "
+        "`2 * hidden_size`. Many textbooks list the gates as f, i, o; PyTorch packs i, f, g, o.",
+    ),
+    OpenQuestion(
+        title="Why does the LSTM remember longer than the RNN?",
+        hints=[
+            "Compare how the state moves one step: the RNN multiplies by $W_{hh}$ and squashes "
+            "with tanh; what does the LSTM do to $c$?",
+            "What is $\\partial c_t / \\partial c_{t-1}$? What if $f \\approx 1$ and "
+            "$i \\approx 0$?",
+        ],
+        explanation="The cell state moves by $c_t = f \\odot c_{t-1} + i \\odot g$: no weight "
+        "matrix and no squashing on the direct path from $c_{t-1}$ to $c_t$, so along it "
+        "$\\partial c_t/\\partial c_{t-1} = f$ (element-wise; the gates add indirect paths "
+        "through $h_{t-1}$). With $f \\approx 1$ and $i \\approx 0$ the memory, and the "
+        "gradient flowing back through it, pass a step almost unchanged, and the network learns "
+        "when to open these gates. In the RNN every step multiplies by $W_{hh}$ and a tanh "
+        "slope, so the gradient shrinks (or blows up) geometrically with the distance.",
+    ),
+)

@@ -1,0 +1,178 @@
+"""Exercises of chapter 5 (Training an LSTM): an LSTM network, parameter counts, the comparison.
+
+Loaded in the notebook with ``from helpers.exercises import chapter5 as ex``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch import nn
+
+from helpers.exercises.checking import Fail, as_int, call_answer, expect_close, seeded
+from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
+
+INPUT_SIZE, HIDDEN_SIZE = 2, 16  # q2: the layers whose parameters are counted
+
+
+class LSTMNet(nn.Module):
+    """The lecture's network with an LSTM.
+
+    Shapes: (batch, time, input_size) -> (batch, output_size).
+    """
+
+    def __init__(self, input_size=1, hidden_size=64, output_size=1):
+        super().__init__()
+        ### BEGIN SOLUTION
+        self.rnn = nn.LSTM(input_size, hidden_size, batch_first=True)
+        self.fc = nn.Linear(hidden_size, output_size)
+        ### END SOLUTION
+
+    def forward(self, x):
+        ### BEGIN SOLUTION
+        y_rnn, (h, c) = self.rnn(x, None)  # the LSTM's state is a pair: hidden and cell
+        return self.fc(y_rnn[:, -1, :])  # only the last step predicts the next value
+        ### END SOLUTION
+
+
+def _check_lstm_net(cls: Callable[..., Any]) -> str:
+    if isinstance(cls, nn.Module):
+        raise Fail("pass the class itself, `LSTMNet`, not an instance `LSTMNet()`.")
+    for k, (n_in, hidden, n_out, batch, n_time) in enumerate(
+        [(1, 8, 1, 4, 10), (2, 5, 3, 2, 6)], 1
+    ):
+        case = f"case {k}/2 (LSTMNet({n_in}, {hidden}, {n_out}), input ({batch}, {n_time}, {n_in}))"
+        torch.manual_seed(k)
+        net = call_answer(cls, case, n_in, hidden, n_out)
+        lstms = [m for m in net.modules() if isinstance(m, nn.LSTM)]
+        linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
+        if len(lstms) != 1 or len(linears) != 1:
+            raise Fail(
+                f"{case}: expected one nn.LSTM and one nn.Linear layer, found "
+                f"{len(lstms)} and {len(linears)}."
+            )
+        lstm, fc = lstms[0], linears[0]
+        if not lstm.batch_first:
+            raise Fail(
+                f"{case}: build the LSTM with batch_first=True; the windows are "
+                "(batch, time, features)."
+            )
+        if (lstm.input_size, lstm.hidden_size) != (n_in, hidden):
+            raise Fail(
+                f"{case}: the LSTM is nn.LSTM({lstm.input_size}, {lstm.hidden_size}); "
+                "use the input_size and hidden_size arguments."
+            )
+        x = torch.randn(batch, n_time, n_in, generator=seeded(20 + k))
+        with torch.no_grad():
+            y_lstm, _ = lstm(x)
+            expected = fc(y_lstm[:, -1, :])
+            first = fc(y_lstm[:, 0, :])
+            try:
+                got = call_answer(net, case, x)
+            except Fail as fail:  # the classic slip: treating the LSTM's state as one tensor
+                tip = " nn.LSTM returns y and the pair (h, c)." if "tuple" in str(fail) else ""
+                raise Fail(f"{fail}{tip}") from None
+        expect_close(
+            "output",
+            got,
+            expected,
+            case,
+            [(first, "that is the first step's output; predict from the last, y[:, -1, :]")],
+        )
+    return "an LSTM layer, batch_first, then Linear on the last step's output."
+
+
+def _param_counts() -> tuple[int, int]:
+    def count(module: nn.Module) -> int:
+        return sum(p.numel() for p in module.parameters())
+
+    lstm = nn.LSTM(INPUT_SIZE, HIDDEN_SIZE, batch_first=True)
+    return count(lstm), count(nn.RNN(INPUT_SIZE, HIDDEN_SIZE, batch_first=True))
+
+
+def _judge_param_counts(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
+    n_lstm, n_rnn = (
+        as_int("answer_lstm_params", answers[0]),
+        as_int("answer_rnn_params", answers[1]),
+    )
+    true_lstm, true_rnn = truth
+    if (n_lstm, n_rnn) == (true_rnn, true_lstm):
+        raise Fail("you swapped them: which layer has four blocks of weights?")
+    if n_rnn != true_rnn:
+        if n_rnn == true_rnn - HIDDEN_SIZE:
+            raise Fail(
+                "answer_rnn_params is one bias vector short: PyTorch keeps two biases, "
+                "b_ih and b_hh."
+            )
+        raise Fail(f"answer_rnn_params {n_rnn}: add up W_ih, W_hh and the two biases.")
+    if n_lstm != true_lstm:
+        if n_lstm == true_lstm - 4 * HIDDEN_SIZE:
+            raise Fail(
+                "answer_lstm_params is short of one set of biases: each gate has b_ih and b_hh."
+            )
+        raise Fail(
+            f"answer_lstm_params {n_lstm}: the LSTM has four blocks, each the size of "
+            "the whole RNN layer."
+        )
+    return (
+        f"{true_lstm} for the LSTM and {true_rnn} for the RNN: four blocks (i, f, g, o) "
+        "of the RNN's size, so four times the parameters and the arithmetic per step."
+    )
+
+
+# in the order the notebook asks them: bind_exercises names them q1, q2, ...
+EXERCISES = bind_exercises(
+    globals(),
+    CodeExercise(
+        title="Swap the cell: an LSTM network",
+        reference=LSTMNet,
+        checker=_check_lstm_net,
+        hints=[
+            "Copy the RNN network of chapter 1 and replace `nn.RNN` with `nn.LSTM`; keep "
+            "`batch_first=True` and the `Linear` layer on the last step.",
+            "`nn.LSTM` returns `y, (h, c)`: its state is a pair. Unpack it as "
+            "`y_rnn, (h, c) = self.rnn(x, None)` and feed `y_rnn[:, -1, :]` to `self.fc`.",
+        ],
+        explanation="Only the layer and the unpacking change: the LSTM's second return value "
+        "is the pair `(h, c)`, hidden state and cell state. "
+        '`helpers.models.SequenceRegressor(cell="lstm")` is the same network.',
+    ),
+    PredictExercise(
+        title="Count the parameters",
+        answers={
+            "answer_lstm_params": f"nn.LSTM({INPUT_SIZE}, {HIDDEN_SIZE})",
+            "answer_rnn_params": f"nn.RNN({INPUT_SIZE}, {HIDDEN_SIZE})",
+        },
+        truth=_param_counts,
+        judge=_judge_param_counts,
+        hints=[
+            f"An `nn.RNN({INPUT_SIZE}, {HIDDEN_SIZE})` layer has `W_ih` ({HIDDEN_SIZE}, "
+            f"{INPUT_SIZE}), `W_hh` ({HIDDEN_SIZE}, {HIDDEN_SIZE}) and two bias vectors of "
+            f"{HIDDEN_SIZE} (b_ih and b_hh).",
+            "An LSTM layer has four such blocks, one per gate and the candidate: i, f, g, o.",
+        ],
+        explanation=f"RNN: ${HIDDEN_SIZE} \\cdot {INPUT_SIZE} + {HIDDEN_SIZE} \\cdot "
+        f"{HIDDEN_SIZE} + {HIDDEN_SIZE} + {HIDDEN_SIZE}$. LSTM: four times that. "
+        "`sum(p.numel() for p in layer.parameters())` counts them.",
+    ),
+    OpenQuestion(
+        title="Read the comparison table",
+        hints=[
+            "Look at the spread across seeds before the difference between the medians: is the "
+            "gap between RNN and LSTM larger than how much one model varies from seed to seed?",
+            "Weigh the gain against the cost: time per epoch, epochs needed, and how long the "
+            "dependencies in this data are (a window is 10 points).",
+        ],
+        explanation="Compare the difference between the two models' median closed-loop errors "
+        "with the spread of each over seeds: if the gap is smaller than the spread, this "
+        "experiment cannot rank them, and a single seed could have shown either one winning. "
+        "Then weigh the cost: the LSTM has four times the parameters and does four times the "
+        "arithmetic per step, although at this size an epoch took about as long as the RNN's "
+        "(the chapter's table: fixed costs per step dominate), and it was given ten times the "
+        "epochs. Its advantage, memory over long spans, has nothing to work on when the model "
+        "sees a 10-point window and nothing else; chapter 6 shows where it pays off. A fair "
+        "verdict names the metric, the spread and the cost, not only which median is lower.",
+    ),
+)

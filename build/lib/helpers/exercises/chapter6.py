@@ -1,0 +1,202 @@
+"""Exercises of chapter 6 (Why an LSTM?): a GRU step, how long a gate keeps, the 10-point floor.
+
+Loaded in the notebook with ``from helpers.exercises import chapter6 as ex``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch import nn
+
+from helpers.exercises.checking import Fail, as_number, call_answer, expect_close, seeded
+from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
+from helpers.floors import SINE_STEP, least_squares_weights
+
+KEEP_BIASES, KEEP_STEPS = (1.0, 5.0), 100  # q2: forget biases, and the steps a value must last
+
+
+def gru_step_by_hand(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    """One GRU step, PyTorch's gate order r, z, n.
+
+    Shapes: x (batch, input_size), h_prev (batch, hidden) -> (batch, hidden).
+    """
+    from_x = x @ weight_ih.T + bias_ih  # (B, 3 * hidden): blocks r, z, n
+    from_h = h_prev @ weight_hh.T + bias_hh
+    x_r, x_z, x_n = from_x.chunk(3, dim=1)
+    h_r, h_z, h_n = from_h.chunk(3, dim=1)
+    ### BEGIN SOLUTION
+    r = torch.sigmoid(x_r + h_r)  # reset gate: how much of the old state the candidate sees
+    z = torch.sigmoid(x_z + h_z)  # update gate: how much of the old state to keep
+    n = torch.tanh(x_n + r * h_n)  # candidate
+    return (1 - z) * n + z * h_prev
+    ### END SOLUTION
+
+
+def _gru_mistakes(x_parts, h_parts, h_prev) -> list[tuple[torch.Tensor, str]]:
+    (x_r, x_z, x_n), (h_r, h_z, h_n) = x_parts, h_parts
+    r, z = torch.sigmoid(x_r + h_r), torch.sigmoid(x_z + h_z)
+    n = torch.tanh(x_n + r * h_n)
+    return [
+        (z * n + (1 - z) * h_prev, "z and 1 - z are swapped: in PyTorch z keeps the old state"),
+        (
+            (1 - r) * torch.tanh(x_n + z * h_n) + r * h_prev,
+            "r and z are swapped: PyTorch packs the blocks in the order r, z, n",
+        ),
+        (
+            (1 - z) * torch.tanh(x_n + h_n) + z * h_prev,
+            "the reset gate is missing: it multiplies the old state's part of the candidate",
+        ),
+    ]
+
+
+def _check_gru_step(fn: Callable[..., Any]) -> str:
+    cases = {"one sequence, 4 units": (1, 1, 4), "a batch of 3": (3, 2, 5), "6 units": (2, 3, 6)}
+    for k, (name, (batch, n_in, hidden)) in enumerate(cases.items(), 1):
+        generator = seeded(60 + k)
+        reference = nn.GRUCell(n_in, hidden)
+        weights = [torch.randn(p.shape, generator=generator) for p in reference.parameters()]
+        with torch.no_grad():
+            for p, w in zip(reference.parameters(), weights, strict=True):
+                p.copy_(w)
+            x = torch.randn(batch, n_in, generator=generator)
+            h_prev = torch.randn(batch, hidden, generator=generator)
+            expected = reference(x, h_prev)
+            x_parts = (x @ weights[0].T + weights[2]).chunk(3, dim=1)
+            h_parts = (h_prev @ weights[1].T + weights[3]).chunk(3, dim=1)
+        case = f"case {k}/3 ({name})"
+        got = call_answer(fn, case, x.clone(), h_prev.clone(), *(w.clone() for w in weights))
+        expect_close("h", got, expected, case, _gru_mistakes(x_parts, h_parts, h_prev))
+    return "your step matches PyTorch's nn.GRUCell on all 3 cases, gate order r, z, n included."
+
+
+def _kept_after() -> tuple[float, ...]:
+    return tuple(torch.sigmoid(torch.tensor(b)).item() ** KEEP_STEPS for b in KEEP_BIASES)
+
+
+def _judge_kept(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
+    names = ("answer_kept_bias_1", "answer_kept_bias_5")
+    for name, value, true, bias in zip(names, answers, truth, KEEP_BIASES, strict=True):
+        got = as_number(name, value)
+        if got < 0 or got > 1:
+            raise Fail(f"{name} is a share of the stored value, between 0 and 1; got {got}.")
+        if not math.isclose(got, true, rel_tol=0.05, abs_tol=1e-12):
+            kept_once = 1 / (1 + math.exp(-bias))
+            if math.isclose(got, kept_once, rel_tol=0.01):
+                raise Fail(
+                    f"{name}: that is what one step keeps; the value must last {KEEP_STEPS}."
+                )
+            raise Fail(
+                f"{name} {got:.3g} is off: multiply σ({bias:g}) by itself {KEEP_STEPS} times."
+            )
+    low, high = truth
+    return (
+        f"bias 1 keeps {low:.1e} of the value after {KEEP_STEPS} steps, bias 5 keeps {high:.2f}: "
+        "a forget gate must sit very close to 1 before a value survives a long lag."
+    )
+
+
+def least_squares_next(window, step):
+    """Fit a·sin(step·s) + b·cos(step·s) to the window (s = 0 .. n - 1) and predict s = n.
+
+    Shapes: window (n,) -> a 0-d tensor.
+    """
+    ### BEGIN SOLUTION
+    n = len(window)
+    s = torch.arange(n + 1, dtype=torch.float64) * step
+    basis = torch.stack([torch.sin(s), torch.cos(s)], dim=1)  # (n + 1, 2)
+    coef = torch.linalg.lstsq(basis[:n], window.double().reshape(n, 1)).solution  # (2, 1)
+    return (basis[n] @ coef)[0]
+    ### END SOLUTION
+
+
+def _check_least_squares(fn: Callable[..., Any]) -> str:
+    generator = seeded(66)
+    for k, n in enumerate((10, 6, 15), 1):
+        weights = least_squares_weights(n, SINE_STEP)
+        window = torch.randn(n, generator=generator, dtype=torch.float64)
+        case = f"case {k}/3 (a window of {n} points)"
+        got = call_answer(fn, case, window.clone(), SINE_STEP)
+        if not isinstance(got, torch.Tensor) or got.numel() != 1:
+            raise Fail(f"{case}: return one number as a tensor, got {type(got).__name__}.")
+        expected = (weights @ window).reshape(()).float()  # checks compare in float32
+        last = window[-1].float()
+        mistakes = [(last, "that is the window's last point, not the fitted sine one step on")]
+        expect_close("prediction", got.reshape(()), expected, case, mistakes)
+    return (
+        "your fit extrapolates like the chapter's filter: a least-squares sine, one step on, "
+        "is a fixed weighted sum of the window."
+    )
+
+
+# in the order the notebook asks them: bind_exercises names them q1, q2, ...
+EXERCISES = bind_exercises(
+    globals(),
+    CodeExercise(
+        title="A GRU step by hand",
+        reference=gru_step_by_hand,
+        checker=_check_gru_step,
+        hints=[
+            "Two gates come from sigmoids of the sums: r from the first block, z from the "
+            "second. The candidate n is a tanh.",
+            "Only the old state's share of the candidate goes through the reset gate: "
+            "`n = tanh(x_n + r * h_n)`. Then mix: `(1 - z) * n + z * h_prev`.",
+        ],
+        explanation="PyTorch's GRU: $r = \\sigma(\\cdot)$, $z = \\sigma(\\cdot)$, "
+        "$n = \\tanh(W_{in} x + b_{in} + r \\odot (W_{hn} h + b_{hn}))$, "
+        "$h' = (1 - z) \\odot n + z \\odot h$. With $z$ near 1 the old state passes on "
+        "unchanged: the GRU's version of the LSTM's forget gate.",
+    ),
+    PredictExercise(
+        title="How much does a forget gate keep?",
+        answers={
+            "answer_kept_bias_1": f"σ(1) ** {KEEP_STEPS}",
+            "answer_kept_bias_5": f"σ(5) ** {KEEP_STEPS}",
+        },
+        truth=_kept_after,
+        judge=_judge_kept,
+        hints=[
+            "With the input gate shut, each step multiplies the stored value by the forget "
+            "gate f = σ(bias), as in chapter 4's slider.",
+            f"After {KEEP_STEPS} steps the share left is σ(bias) ** {KEEP_STEPS}; "
+            "σ(1) ≈ 0.731 and σ(5) ≈ 0.9933.",
+        ],
+        explanation="Each step keeps the share f = σ(b) of the cell, so after L steps "
+        "$f^L$ is left: $0.731^{100} \\approx 2.5 \\cdot 10^{-14}$ for b = 1 and "
+        "$0.9933^{100} \\approx 0.51$ for b = 5. The same product carries the gradient back. "
+        "That is why the forget bias that worked in the sweep grows with the lag.",
+    ),
+    CodeExercise(
+        title="The 10-point predictor's floor",
+        reference=least_squares_next,
+        checker=_check_least_squares,
+        hints=[
+            "Build a matrix with columns sin(step·s) and cos(step·s) for s = 0 .. n; its first "
+            "n rows describe the window, its last row the next point.",
+            "`torch.linalg.lstsq(A, b).solution` finds the coefficients; multiply the last row "
+            "by them. Work in float64 for accuracy.",
+        ],
+        explanation="The fitted coefficients are linear in the window, so the prediction is a "
+        "fixed weighted sum $w \\cdot$ window; its expected squared error on noisy data is "
+        "$\\sigma^2 (1 + \\lVert w \\rVert^2)$. `helpers.floors.least_squares_weights` "
+        "computes w.",
+    ),
+    OpenQuestion(
+        title="Failed, or never trained?",
+        hints=[
+            "A model that scores chance level at lag 100 may have met a task it cannot learn, "
+            "or a training run that did nothing at all. Which run would tell them apart?",
+            "Look at the same configuration at lag 5, with the same budget, and at its "
+            "training loss.",
+        ],
+        explanation="Train the same model with the same recipe and budget on a short lag: if it "
+        "solves lag 5 but not lag 100, the recipe trains it and the lag is what defeats it. "
+        "Compare it with chance level (here an error of 1, the variance of the answer), and "
+        "check its gradient reach at the remembered step: a reach many orders of magnitude "
+        "down means no learning signal arrives from that far. Without these controls a "
+        "failure says nothing about the cell.",
+    ),
+)

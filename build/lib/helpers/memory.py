@@ -1,0 +1,234 @@
+"""Delayed recall: train a cell to carry one value through ``lag`` steps, and score it (chapter 6).
+
+Chapter 6 (Why an LSTM?) trains RNN, LSTM and GRU networks on ``data.delayed_recall`` with
+one recipe (``RecallSettings``) and asks at which lag each fails. ``train_recall`` trains one
+network and ``recall_error`` scores it on fresh sequences; ``benchmarks/memory_sweep.py`` runs
+the whole sweep (cells × lags × seeds) and caches it in ``helpers/resources/memory_sweep.json``
+(package data: a notebook handed out alone finds it), which ``load_sweep`` reads and
+``summarize_sweep`` and ``failure_lags`` condense.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import statistics
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from helpers._checks import non_negative_int, one_of, positive_int, real_number
+from helpers.cache import RESOURCES, load_cache
+from helpers.data import RECALL_CHANCE_MSE, delayed_recall
+from helpers.forecast import eval_mode
+from helpers.models import CELLS, SequenceRegressor, seeded_model
+from helpers.training import ClippedOptimizer, TrainingDiverged, _threads
+
+__all__ = [
+    "SOLVED",
+    "SWEEP_CACHE",
+    "RecallRun",
+    "RecallSettings",
+    "build_recall_model",
+    "failure_lags",
+    "flush_denormals",
+    "load_sweep",
+    "recall_error",
+    "run_label",
+    "summarize_sweep",
+    "train_recall",
+]
+
+SOLVED = 0.1  # a run solves a lag if its error is below a tenth of chance level (R² > 0.9)
+SWEEP_CACHE = RESOURCES / "memory_sweep.json"
+
+
+@dataclass(frozen=True)
+class RecallSettings:
+    """The one recipe every cell gets on the recall task: same size, same budget."""
+
+    hidden_size: int = 32  # units of the recurrent layer
+    batch_size: int = 64  # sequences per update
+    steps: int = 1500  # Adam updates, each on a fresh batch: the budget
+    lr: float = 3e-3  # Adam's learning rate
+    clip: float = 1.0  # largest gradient norm (torch.nn.utils.clip_grad_norm_)
+    n_test: int = 1000  # fresh sequences that score a trained network
+    test_seed: int = 1_000_000  # the test sequences' seed, apart from every training seed
+
+
+@dataclass
+class RecallRun:
+    """What ``train_recall`` returns: the network and how its loss went."""
+
+    model: SequenceRegressor
+    losses: list[float]  # training MSE of every update
+    cpu_seconds: float  # CPU time of the training
+
+
+@contextlib.contextmanager
+def flush_denormals() -> Iterator[None]:
+    """Flush subnormal floats to zero inside the block, one thread, then restore both.
+
+    Vanishing gradients pass through subnormal numbers (below about 1e-38), which CPUs handle
+    many times slower; flushing them to zero changes no result that matters here.
+    """
+    with _threads(1):
+        torch.set_flush_denormal(True)
+        try:
+            yield
+        finally:
+            torch.set_flush_denormal(False)  # PyTorch's default
+
+
+def _check_config(cell: object, keep_bias: object) -> tuple[str, float | None]:
+    cell = one_of("cell", cell, CELLS)
+    if keep_bias is not None:
+        if cell == "rnn":
+            raise ValueError(
+                "keep_bias sets the LSTM's forget gate or the GRU's update gate; an RNN has no "
+                "gate. Pass keep_bias=None for cell='rnn'."
+            )
+        keep_bias = real_number("keep_bias", keep_bias, "a finite number (or None)")
+    return cell, keep_bias
+
+
+def run_label(cell: str, keep_bias: float | None = None, hidden_size: int = 32) -> str:
+    """How tables and plots name a configuration: "LSTM", "LSTM, forget bias 5", "RNN, 64 units".
+
+    The size is named only when it is not the sweep's usual ``RecallSettings.hidden_size``.
+    """
+    cell, keep_bias = _check_config(cell, keep_bias)
+    label = cell.upper()
+    if keep_bias is not None:
+        label += f", {'forget' if cell == 'lstm' else 'update'} bias {keep_bias:g}"
+    if positive_int("hidden_size", hidden_size) != RecallSettings.hidden_size:
+        label += f", {hidden_size} units"
+    return label
+
+
+def build_recall_model(
+    cell: str, seed: int, *, keep_bias: float | None = None, hidden_size: int = 32
+) -> SequenceRegressor:
+    """The network for the recall task, its weights fixed by ``seed``.
+
+    PyTorch's default initialisation, then (if ``keep_bias`` is a number) the LSTM's forget
+    gate or the GRU's update gate biased to keep: see ``models.set_keep_bias``.
+    """
+    cell, keep_bias = _check_config(cell, keep_bias)
+    return seeded_model(cell, seed, hidden_size=hidden_size, keep_bias=keep_bias)
+
+
+def train_recall(
+    model: nn.Module, lag: int, seed: int, settings: RecallSettings = RecallSettings()
+) -> RecallRun:
+    """Train ``model`` on delayed recall at ``lag`` with the recipe of ``settings``.
+
+    Every update draws a fresh batch from a generator seeded by ``seed``: Adam, MSE, the
+    gradient's norm clipped to ``settings.clip``. One thread, subnormal floats flushed
+    (``flush_denormals``). The model is changed in place and returned in the ``RecallRun``.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(
+            f"model must be an nn.Module such as build_recall_model(...), got "
+            f"{type(model).__name__}."
+        )
+    lag = positive_int("lag", lag)
+    seed = non_negative_int("seed", seed)
+    optimizer = ClippedOptimizer(
+        torch.optim.Adam(model.parameters(), lr=settings.lr), settings.clip
+    )
+    loss_func = nn.MSELoss()
+    generator = torch.Generator().manual_seed(seed)
+    losses = []
+    with flush_denormals():
+        start = time.process_time()
+        model.train()
+        for step in range(settings.steps):
+            inputs, targets = delayed_recall(settings.batch_size, lag, generator=generator)
+            loss = loss_func(model(inputs), targets)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()  # clips the gradient's norm to settings.clip first
+            losses.append(loss.item())
+            if not math.isfinite(losses[-1]):
+                raise TrainingDiverged(
+                    f"the loss became {losses[-1]} at step {step} (lag {lag}, seed {seed}); "
+                    "lower settings.lr or settings.clip."
+                )
+        seconds = time.process_time() - start
+    return RecallRun(model, losses, seconds)
+
+
+def recall_error(model: nn.Module, lag: int, settings: RecallSettings = RecallSettings()) -> float:
+    """Test MSE on ``settings.n_test`` fresh sequences, divided by chance level (1/3).
+
+    0 is perfect recall; 1 is what always answering 0 scores. The test sequences come from
+    ``settings.test_seed``, the same for every network, and from no training batch.
+    """
+    lag = positive_int("lag", lag)
+    inputs, targets = delayed_recall(settings.n_test, lag, seed=settings.test_seed)
+    with eval_mode(model), flush_denormals():
+        mse = torch.mean((model(inputs) - targets) ** 2).item()
+    return mse / RECALL_CHANCE_MSE
+
+
+# ---------------------------------------------------------------- the cached sweep
+
+
+def load_sweep(path: str | os.PathLike | None = None) -> dict[str, object]:
+    """Read the sweep that ``benchmarks/memory_sweep.py`` wrote; by default the shipped one."""
+    return load_cache(SWEEP_CACHE if path is None else path, "benchmarks/memory_sweep.py")
+
+
+def _config(row: Mapping[str, object]) -> tuple[str, float | None, int]:
+    bias = row["keep_bias"]
+    return str(row["cell"]), None if bias is None else float(bias), int(row["hidden_size"])
+
+
+def summarize_sweep(
+    rows: Sequence[Mapping[str, object]], solved: float = SOLVED
+) -> dict[str, dict[int, dict[str, object]]]:
+    """Per configuration and lag: the errors over seeds, their median, and how many solved it.
+
+    Returns {label: {lag: {"errors": [...], "median", "low", "high", "solved", "n"}}}, the
+    configurations in the order of the rows and the lags in increasing order.
+    """
+    if not rows:
+        raise ValueError("rows is empty; pass load_sweep()['rows'].")
+    groups: dict[str, dict[int, list[float]]] = {}
+    for row in rows:
+        keys = ("cell", "keep_bias", "hidden_size", "lag", "seed", "error")
+        missing = [key for key in keys if key not in row]
+        if missing:
+            raise ValueError(f"row {dict(row)!r} lacks {missing}; is it from the sweep?")
+        label = run_label(*_config(row))
+        groups.setdefault(label, {}).setdefault(int(row["lag"]), []).append(float(row["error"]))
+    summary = {}
+    for label, by_lag in groups.items():
+        summary[label] = {}
+        for lag in sorted(by_lag):
+            errors = by_lag[lag]
+            summary[label][lag] = {
+                "errors": errors,
+                "median": statistics.median(errors),
+                "low": min(errors),
+                "high": max(errors),
+                "solved": sum(e < solved for e in errors),
+                "n": len(errors),
+            }
+    return summary
+
+
+def failure_lags(
+    summary: Mapping[str, Mapping[int, Mapping[str, object]]],
+) -> dict[str, int | None]:
+    """Per configuration, the shortest lag that most seeds failed (None: none failed)."""
+    out = {}
+    for label, by_lag in summary.items():
+        failed = [lag for lag, entry in by_lag.items() if 2 * entry["solved"] <= entry["n"]]
+        out[label] = min(failed) if failed else None
+    return out
