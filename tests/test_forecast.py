@@ -180,7 +180,9 @@ def test_one_step_shapes_and_values(windows):
     assert not out.requires_grad
     assert model.training  # restored
     model.eval()
-    assert torch.equal(out, model(input_data).detach())
+    with torch.no_grad():  # inference may take other kernels than a pass that records gradients
+        assert torch.equal(out, model(input_data))
+    assert torch.allclose(out, model(input_data).detach(), rtol=0, atol=1e-6)
 
 
 def test_one_step_is_teacher_forced():
