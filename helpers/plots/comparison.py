@@ -34,7 +34,7 @@ def plot_seed_comparison(
     if any(metric not in row for row in rows):
         raise ValueError(f"metric {metric!r} is missing from some rows; pick a key they share.")
     runs = {
-        run: {seed: float(row[metric]) for seed, row in seeds.items()}
+        run: {seed: float(row[metric]) for seed, row in seeds.items()}  # type: ignore[arg-type]
         for run, seeds in by_run(rows).items()
     }
     if ax is None:
