@@ -180,7 +180,10 @@ def test_one_step_shapes_and_values(windows):
     assert not out.requires_grad
     assert model.training  # restored
     model.eval()
-    assert torch.equal(out, model(input_data).detach())
+    # the reference without gradients too: with them PyTorch may take another LSTM kernel, whose
+    # last bits differ on some CPUs (7e-9 on the build machine)
+    with torch.no_grad():
+        assert torch.equal(out, model(input_data))
 
 
 def test_one_step_is_teacher_forced():
