@@ -80,10 +80,12 @@ book: $(VENV)/.installed
 	touch _build/.helpers-executed; \
 	echo "Built in $$(( $$(date +%s) - start )) s. Open $(CURDIR)/_build/html/index.html"
 
-# Every unit test, the slow ones included, on $(JOBS) workers. A test file whose tests share a
-# costly module fixture (a benchmark's re-run, the handed-out notebooks) goes to one worker
-# whole, so that it is built once; the rest spread test by test (tests/conftest.py groups them).
-UNIT = OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests -q $(XDIST) --dist loadgroup
+# Every unit test, the slow ones included, on $(JOBS) workers. A test file goes to one worker
+# whole (loadfile): several build a costly module fixture (a benchmark's re-run, the handed-out
+# notebooks) that would otherwise be built once per worker. (--dist loadgroup, which could group
+# only those files, is silently ignored by pytest-xdist 3.8 under pytest 9: it renames
+# item._nodeid, which pytest 9 no longer reads.) tests/conftest.py starts the slow files first.
+UNIT = OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests -q $(XDIST) --dist loadfile
 unit: $(VENV)/.installed-test
 	$(UNIT) -m "not site"
 
@@ -119,11 +121,10 @@ lint: $(VENV)/.installed-test
 # one stage after the other, each on both cores
 test: lint unit nbvals site
 
-# the freshly built site in Chromium (tests/site), on $(JOBS) workers: each page's tests run on
-# one worker, which opens the page once (tests/site/conftest.py); screenshots go to
-# _build/screenshots
+# the freshly built site in Chromium (tests/site), on $(JOBS) workers, each with its own browser
+# and server; screenshots go to _build/screenshots
 site: book site-deps
-	$(BIN)/python -m pytest tests/site -q -m site $(XDIST) --dist loadgroup
+	$(BIN)/python -m pytest tests/site -q -m site $(XDIST)
 
 # Debian's Chromium and a font for the glossary's Japanese (needs root) and npm copies of the CDN files the pages load, when missing
 # (axe-core for the accessibility tests comes the same way, when the tests start);

@@ -36,19 +36,6 @@ def _close_figures():
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Order and group the tests for pytest-xdist (`make unit` runs them on both cores).
-
-    A test file whose tests share a module-scoped fixture (a re-run of a benchmark, the
-    handed-out notebooks) goes to one worker whole (``--dist loadgroup``), so the fixture is
-    built once rather than once per worker; the other tests spread one by one (a group a
-    conftest.py below already gave, as tests/site's by page, stands). The slow tests
-    start first, so that no long one is left for the end while the other worker idles.
-    """
-    for item in items:
-        defs = getattr(item, "_fixtureinfo", None)
-        shared = defs is not None and any(
-            d.scope == "module" for group in defs.name2fixturedefs.values() for d in group
-        )
-        if shared and item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    """Start the slow tests first: `make unit` runs on pytest-xdist workers, a file per worker
+    at a time (--dist loadfile), and a long file left for the end would leave the other idle."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: slow first

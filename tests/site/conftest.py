@@ -59,18 +59,3 @@ def desktop(open_page):
         return cache[docname]
 
     return get
-
-
-@pytest.hookimpl(tryfirst=True)  # before tests/conftest.py's grouping by file
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With pytest-xdist (`make site`), every test of one page runs on one worker.
-
-    Each worker has its own browser and server (the session fixtures); ``desktop`` opens a page
-    once per worker and its read-only checks share that visit, so a page's tests belong on one
-    worker (``--dist loadgroup``). A test of no single page spreads on its own.
-    """
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        docname = callspec.params.get("docname") if callspec else None
-        if docname is not None:
-            item.add_marker(pytest.mark.xdist_group(f"page:{docname}"))
