@@ -141,7 +141,7 @@ site-deps: $(VENV)/.installed-test
 # it declares (torch excepted: tests/lowest_versions.py says why), what runs a notebook, and the
 # helpers; then every chapter executed there, into _build/lowest (the notebooks stay as they
 # are). Stored outputs are not compared: older libraries print some things differently. It
-# downloads the old releases from PyPI; about 5 minutes on the 2-core build machine.
+# downloads the old releases from PyPI: 41 minutes on the busy 2-core build machine.
 LOWEST := _build/lowest
 lowest:
 	rm -rf $(LOWEST) && mkdir -p $(LOWEST)/notebooks && $(PYTHON) -m venv $(LOWEST)/venv
