@@ -11,8 +11,8 @@ export PYTHONHASHSEED := 0
 # set it, and a BOOK_LANGUAGE left in the shell must not turn the English notebooks Japanese
 unexport BOOK_LANGUAGE
 
-.PHONY: book test quick unit nbval nbval-generic site site-deps pdf pdf-deps pdf-test lint \
-	execute figures lab assignments clean help ja ja-update book-ja execute-ja lab-ja
+.PHONY: book test quick unit nbvals nbval nbval-generic site site-deps pdf pdf-deps pdf-test \
+	lint execute figures lab assignments clean help ja ja-update book-ja execute-ja lab-ja lock lowest
 
 help:
 	@echo "make book     build the site into _build/html (creates .venv on first use)"
@@ -29,19 +29,50 @@ help:
 	@echo "make execute-ja   make ja, then run the Japanese notebooks in place"
 	@echo "make book-ja      build the Japanese site into _build/html/ja (make book does it too)"
 	@echo "make lab-ja       open the Japanese notebooks in JupyterLab"
+	@echo "make lock     regenerate the locks (requirements.txt, tests/requirements.txt) from the .in files"
+	@echo "make lowest   execute every chapter with pyproject.toml's lowest versions (_build/lowest)"
+
+# Test runs use both cores: pytest-xdist workers for the unit and site tests, the two nbval
+# passes side by side. One intra-op thread per process: two processes with two threads each on
+# two cores spin and wait (70x slower measured here); the chapters train on one thread anyway.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+XDIST = -n $(JOBS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# re-install only when the requirements change
+# requirements.txt is the lock of the book's environment, every package pinned (pip too); the
+# book's own helpers go in editable and without dependencies, since the lock has them all.
+# Re-install only when the lock or the package changes.
 $(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "$$(grep -m1 '^pip==' requirements.txt)"
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.installed-test: tests/requirements.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r tests/requirements.txt
 	touch $@
+
+# The locks, from the top-level lists requirements.in and tests/requirements.in, with pip-tools
+# in a venv of its own. pip-compile keeps every pin already in a lock; UPGRADE=numpy (or
+# UPGRADE="numpy matplotlib") moves those packages to their newest release, UPGRADE=all moves
+# everything. It resolves for this machine: Linux, Python 3.11, torch's CPU build from local disk,
+# whose local version label (+cpu) is dropped so that `torch==2.13.0` also matches the CPU index
+# and macOS's PyPI wheel. Index and find-links settings stay out of the files (pip's own config).
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_VENV := _build/lock-tools
+LOCK = CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --allow-unsafe \
+	--strip-extras --no-emit-find-links --no-emit-index-url --no-emit-trusted-host \
+	$(if $(filter all,$(UPGRADE)),--upgrade,$(foreach p,$(UPGRADE),--upgrade-package $(p)))
+lock:
+	test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet "$$(grep -m1 '^pip==' requirements.txt)" $(PIP_TOOLS)
+	$(LOCK) -o requirements.txt requirements.in
+	$(LOCK) -o tests/requirements.txt tests/requirements.in
+	sed -i -E 's/^(torch==[^+ ]+)\+cpu$$/\1/' requirements.txt tests/requirements.txt
+	@echo "Locked: $$(grep -c '==' requirements.txt) packages for the book, \
+	$$(grep -c '==' tests/requirements.txt) for the tests. Then: make execute, make test."
 
 # Sphinx writes nothing when no page changed, not even book/_static: --all if a static file did.
 # The execution cache is keyed on the notebooks' code only, so a change to helpers (a new
@@ -59,13 +90,18 @@ book: $(VENV)/.installed
 	echo "Built in $$(( $$(date +%s) - start )) s. Open $(CURDIR)/_build/html/index.html"
 	@$(MAKE) --no-print-directory book-ja
 
-# every unit test, the slow ones included (the re-run of chapter 5's cache takes minutes)
+# Every unit test, the slow ones included, on $(JOBS) workers. A test file goes to one worker
+# whole (loadfile): several build a costly module fixture (a benchmark's re-run, the handed-out
+# notebooks) that would otherwise be built once per worker. (--dist loadgroup, which could group
+# only those files, is silently ignored by pytest-xdist 3.8 under pytest 9: it renames
+# item._nodeid, which pytest 9 no longer reads.) tests/conftest.py starts the slow files first.
+UNIT = OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests -q $(XDIST) --dist loadfile
 unit: $(VENV)/.installed-test
-	$(BIN)/python -m pytest tests -q -m "not site and not pdf"
+	$(UNIT) -m "not site and not pdf"
 
 # while you work: lint and the unit tests not marked slow
 quick: lint
-	$(BIN)/python -m pytest tests -q -m "not site and not pdf and not slow"
+	$(UNIT) -m "not site and not pdf and not slow"
 
 NBVAL = $(BIN)/python -m pytest --nbval --nbval-current-env \
 	--nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
@@ -84,17 +120,26 @@ nbval-generic: $(VENV)/.installed-test
 	ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 ONEDNN_MAX_CPU_ISA=SSE41 \
 		OMP_NUM_THREADS=1 BOOK_LANGUAGE=ja $(NBVAL) ja/notebooks/
 
-# ruff's lint rules and its formatting, on the code and on the notebooks (pyproject.toml)
+# both nbval passes side by side, one kernel each (they share no file: -p no:cacheprovider);
+# each pass's report is printed whole when it ends (--output-sync)
+nbvals: $(VENV)/.installed-test
+	$(MAKE) --no-print-directory -j2 --output-sync=target nbval nbval-generic
+
+# ruff's lint rules and its formatting, on the code and on the notebooks (pyproject.toml), and
+# mypy's type checks of helpers/ and benchmarks/ (settings in pyproject.toml)
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check helpers tests benchmarks notebooks book/_ext book/_pdf
 	$(BIN)/ruff format --check helpers tests benchmarks notebooks book/_ext book/_pdf
+	$(BIN)/mypy
 
-test: lint unit nbval nbval-generic site pdf-test
+# one stage after the other, each on both cores
+test: lint unit nbvals site pdf-test
 
-# the freshly built site in Chromium (tests/site); screenshots go to _build/screenshots. After
-# make pdf: every page's download menu links to the PDF, and the tests follow every link.
+# the freshly built site in Chromium (tests/site), on $(JOBS) workers, each with its own browser
+# and server; screenshots go to _build/screenshots. After make pdf: every page's download menu
+# links to the PDF, and the tests follow every link.
 site: book site-deps pdf
-	$(BIN)/python -m pytest tests/site -q -m site
+	$(BIN)/python -m pytest tests/site -q -m site $(XDIST)
 
 # Debian's Chromium and a font for the glossary's Japanese (needs root) and npm copies of the CDN files the pages load, when missing
 # (axe-core for the accessibility tests comes the same way, when the tests start);
@@ -134,6 +179,27 @@ _build/pdf-tools/.installed: book/_pdf/package.json book/_pdf/package-lock.json
 	cp book/_pdf/package.json book/_pdf/package-lock.json _build/pdf-tools/
 	npm ci --prefix _build/pdf-tools --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
+
+# pyproject.toml's lower bounds, tested: a fresh venv with the lowest version of every package
+# it declares (torch excepted: tests/lowest_versions.py says why), what runs a notebook, and the
+# helpers; then every chapter executed there, into _build/lowest (the notebooks stay as they
+# are). Stored outputs are not compared: older libraries print some things differently. It
+# downloads the old releases from PyPI: 41 minutes on the busy 2-core build machine.
+LOWEST := _build/lowest
+lowest:
+	rm -rf $(LOWEST) && mkdir -p $(LOWEST)/notebooks && $(PYTHON) -m venv $(LOWEST)/venv
+	$(PYTHON) tests/lowest_versions.py > $(LOWEST)/constraints.txt
+	$(LOWEST)/venv/bin/python -m pip install --quiet -c $(LOWEST)/constraints.txt \
+		-r $(LOWEST)/constraints.txt nbconvert ipykernel
+	$(LOWEST)/venv/bin/python -m pip install --quiet --no-deps -e .
+	$(LOWEST)/venv/bin/python -m pip freeze --exclude-editable > $(LOWEST)/installed.txt
+	cd notebooks && failed=0; for nb in *.ipynb; do \
+		log=../$(LOWEST)/notebooks/$${nb%.ipynb}.log; start=$$(date +%s); \
+		if ../$(LOWEST)/venv/bin/jupyter nbconvert --to notebook --execute \
+			--output-dir ../$(LOWEST)/notebooks --ExecutePreprocessor.timeout=600 $$nb 2>$$log; \
+		then echo "$$nb ran with the lowest versions ($$(( $$(date +%s) - start )) s)"; \
+		else echo "$$nb FAILED with the lowest versions ($$log):"; tail -15 $$log; failed=1; fi; \
+	done; exit $$failed
 
 execute: $(VENV)/.installed figures
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \

@@ -26,6 +26,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Request
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -96,8 +100,8 @@ def transferred_when_read(base: str, pages: list[str]) -> dict[str, tuple[int, i
         for page_name in pages:
             context = browser.new_context(viewport=PHONE)
             page = context.new_page()
-            responses = []
-            page.on("requestfinished", lambda request, seen=responses: seen.append(request))
+            responses: list[Request] = []
+            page.on("requestfinished", responses.append)
             page.goto(f"{base}/{page_name}.html", wait_until="load")
             page.evaluate(_SCROLL_TO_END)
             page.wait_for_load_state("networkidle")

@@ -55,9 +55,18 @@ def _gzipped(path: Path, body: bytes) -> bytes:
     return _GZIP_CACHE[key]
 
 
+class _Server(ThreadingHTTPServer):
+    """One origin: the site or the CDN stand-ins, with what its handler reads."""
+
+    kind: str  # "site" or "cdn"
+    root: Path  # the built site
+    cdn: str  # base URL of the CDN origin
+
+
 class _Handler(BaseHTTPRequestHandler):
     """One handler for both origins; `self.server.kind` says which this is."""
 
+    server: _Server
     protocol_version = "HTTP/1.1"  # keep-alive, as every real host
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
@@ -104,6 +113,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _cdn_file(self) -> tuple[Path, bytes, int] | None:
         host, _, rest = unquote(urlsplit(self.path).path).lstrip("/").partition("/")
+        local: Path | None
         try:
             if host == "cdnjs.cloudflare.com" and (old := _CDNJS_REQUIRE.match(rest)):
                 local = npm_copies.ensure("requirejs", old.group(1)) / "require.js"
@@ -122,7 +132,7 @@ def serve(site_html: Path = SITE_HTML, port: int = 0) -> Iterator[str]:
     npm_copies.install_for_site(site_html)
     servers = []
     for kind, ip, wanted in (("cdn", CDN_IP, 0), ("site", "127.0.0.1", port)):
-        server = ThreadingHTTPServer((ip, wanted), _Handler)
+        server = _Server((ip, wanted), _Handler)
         server.daemon_threads = True
         server.kind, server.root = kind, site_html.resolve()
         servers.append(server)

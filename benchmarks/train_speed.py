@@ -42,7 +42,7 @@ def lecture_loop(
     record_loss_train = []
     for _epoch in range(epochs):
         net.train()
-        loss_train = 0
+        loss_train = 0.0
         for j, (x, t) in enumerate(train_loader):  # noqa: B007 (as the lecture writes it)
             y = net(x)
             loss = loss_func(y, t)

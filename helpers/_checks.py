@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Collection
+from typing import TypeGuard
 
 import torch
 
@@ -20,7 +21,7 @@ FIX_PLOT = (
 )
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[numbers.Integral]:
     return not isinstance(value, bool) and isinstance(value, numbers.Integral)
 
 

@@ -34,6 +34,7 @@ import re
 import shutil
 import sys
 from pathlib import Path, PurePosixPath
+from types import ModuleType
 
 import nbformat
 
@@ -85,7 +86,7 @@ def _code(cell: nbformat.NotebookNode) -> list[str]:
     return [line for line in lines if line]
 
 
-def _roles(nb: nbformat.NotebookNode) -> tuple[object, dict[int, tuple[str, str]]]:
+def _roles(nb: nbformat.NotebookNode) -> tuple[ModuleType | None, dict[int, tuple[str, str]]]:
     """Find the chapter's exercise module and each exercise cell: {index: (role, qN)}."""
     module = None
     for cell in nb.cells:
@@ -101,10 +102,10 @@ def _roles(nb: nbformat.NotebookNode) -> tuple[object, dict[int, tuple[str, str]
         code = _code(cell)
         if any(MARKER.match(line) for line in cell.source.splitlines()):
             roles[i] = ("answer", "")
-        elif any(_CHECK.search(line) for line in code):
-            roles[i] = ("check", _CHECK.search(" ".join(code)).group(1))
-        elif len(code) == 1 and _OPEN.match(code[0]):
-            name = _OPEN.match(code[0]).group(1)
+        elif check := _CHECK.search(" ".join(code)):
+            roles[i] = ("check", check.group(1))
+        elif len(code) == 1 and (opened := _OPEN.match(code[0])):
+            name = opened.group(1)
             if module is not None and getattr(module, name).kind == "open":
                 roles[i] = ("open", name)
     pending = []  # answer cells take the name of the check cell that follows them

@@ -20,13 +20,14 @@ RESOURCES = Path(__file__).resolve().parent / "resources"
 
 def save_cache(cache: Mapping[str, object], path: str | os.PathLike) -> None:
     """Write ``cache`` (a dict with a list under "rows") as JSON, one row a line."""
-    if not isinstance(cache.get("rows"), list) or not cache["rows"]:
+    rows = cache.get("rows")
+    if not isinstance(rows, list) or not rows:
         raise ValueError("cache must hold a non-empty list under 'rows'; nothing was written.")
     head = {key: value for key, value in cache.items() if key != "rows"}
     text = json.dumps(head, indent=1)[:-2]  # the head without its closing "\n}"
-    rows = ",\n  ".join(json.dumps(row) for row in cache["rows"])
+    lines = ",\n  ".join(json.dumps(row) for row in rows)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(f'{text},\n "rows": [\n  {rows}\n ]\n}}\n', encoding="utf-8")
+    Path(path).write_text(f'{text},\n "rows": [\n  {lines}\n ]\n}}\n', encoding="utf-8")
 
 
 def load_cache(path: str | os.PathLike, script: str, *, rows: bool = True) -> dict[str, object]:

@@ -77,6 +77,7 @@ def set_keep_bias(module: nn.Module, bias: float) -> nn.Module:
     bias = real_number("bias", bias, "a finite number such as 1.0 or 5.0")
     if not layer.bias:
         raise ValueError(f"this {type(layer).__name__} was built with bias=False: no bias to set.")
+    assert isinstance(layer, nn.RNNBase)  # for the type checker: kind says LSTM or GRU
     _, block = KEEP_GATE[kind]
     hidden = layer.hidden_size
     rows = slice(block * hidden, (block + 1) * hidden)

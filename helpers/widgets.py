@@ -20,6 +20,7 @@ import base64
 import html
 import struct
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -99,7 +100,7 @@ def _default_caption(labels: list[str], description: str) -> str:
 
 
 def image_stepper(
-    frames: Mapping[object, bytes | str],
+    frames: Mapping[Any, bytes | str],
     *,
     description: str = "",
     caption: str | None = None,

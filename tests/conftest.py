@@ -33,3 +33,9 @@ def _close_figures():
     """Close every figure a test leaves open, so figures do not pile up across tests."""
     yield
     plt.close("all")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the slow tests first: `make unit` runs on pytest-xdist workers, a file per worker
+    at a time (--dist loadfile), and a long file left for the end would leave the other idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: slow first

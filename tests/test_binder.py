@@ -1,6 +1,6 @@
 """Binder and Colab run the book from the repository named in _config.yml.
 
-Binder installs the tested environment, requirements.txt, with PyTorch's CPU wheels; each
+Binder installs the tested environment, the lock requirements.txt, with PyTorch's CPU wheels; each
 notebook's first code cell installs `helpers` from that same repository when it is missing.
 """
 
@@ -46,9 +46,13 @@ def notebooks() -> list[Path]:
 
 
 def test_binder_installs_the_tested_environment_with_cpu_torch():
-    """Binder's file is derived: requirements.txt, plus the index that serves CPU-only torch."""
+    """Binder's file is derived: the lock, the helpers, and the index that serves CPU-only torch.
+
+    The lock holds no editable line (tests/test_dependencies.py): the helpers come after it, as
+    `make book` installs them.
+    """
     lines = requirement_lines(ROOT / "binder" / "requirements.txt")
-    assert lines == [f"--extra-index-url {CPU_INDEX}", "-r ../requirements.txt"]
+    assert lines == [f"--extra-index-url {CPU_INDEX}", "-r ../requirements.txt", "-e ."]
     runtime = (ROOT / "binder" / "runtime.txt").read_text(encoding="utf-8").strip()
     assert runtime == "python-3.11", f"Binder should run the tested Python 3.11, not {runtime}"
 

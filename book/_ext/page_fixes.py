@@ -4,7 +4,9 @@ A small Sphinx extension (registered in _config.yml) that rewrites each built HT
 the build has finished (issue 12). Every fix is a text substitution on markup the theme or
 myst-nb writes the same way on every page; each says why below. When a pattern that should be
 on a page is missing (a new theme version), the build warns, and with -W the build fails, so a
-fix never silently stops applying. Running it twice changes nothing.
+fix never silently stops applying: each rewrite below warns when the markup it rewrites is
+missing from a page that should have it, and the icon step warns when it cannot read an icon
+the pages use from the theme's icon data. Running it twice changes nothing.
 
 1. The theme's fontawesome.js (1.5 MB; it turns each <i class="fa-..."> into an inline <svg>)
    is dropped: the theme's CSS already draws the same Font Awesome 6 icons from its web fonts,
@@ -68,6 +70,9 @@ _SEARCH_BUTTON_LABEL = re.compile(  # "Search", or the theme's word for it ("検
     r'(<button class="[^"]*search-button__button[^"]*"[^>]*?) aria-label="[^"]*"'
 )
 _TOGGLE_LABEL = ' aria-label="Toggle hidden content"'
+_HIDDEN_CELL = re.compile(r'<details class="[^"]*\bhide\b[^"]*">')  # myst-nb's hidden cell
+_MATH = re.compile(r'class="math\b')  # what Sphinx writes for $...$ and $$...$$
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _WIDGET_STATE = re.compile(
     r'<script type="application/vnd\.jupyter\.widget-state\+json">(.+?)</script>', re.S
 )
@@ -87,6 +92,13 @@ _STYLES = {
 # the Play widget's Font Awesome 4 icons (drawn by the widget manager, so in no built page)
 WIDGET_ICONS = {("fas", name) for name in ("play", "pause", "stop", "retweet")}
 _ICON_CLASSES = re.compile(r'class="([^"]*\bfa-[^"]*)"')
+# class tokens that style an icon (size, spin, ...) or name its style: not icons themselves
+_NOT_AN_ICON = re.compile(
+    r"^(?:\d*x[sl]|\d+x|sm|lg|fw|ul|li|border|inverse|swap-opacity|layers(?:-text|-counter)?|"
+    r"pull-(?:left|right|start|end)|spin(?:-pulse|-reverse)?|pulse|beat(?:-fade)?|fade|bounce|"
+    r"flip(?:-horizontal|-vertical|-both)?|shake|rotate-(?:90|180|270|by)|stack(?:-1x|-2x)?|"
+    r"sr-only(?:-focusable)?|solid|regular|brands|light|thin|duotone)$"
+)
 # one icon in fontawesome.js: name:[width,height,[aliases],"unicode","svg path"]
 _ICON_DEF = re.compile(
     r'(?:"([a-z0-9-]+)"|\b([a-z0-9]+)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]'
@@ -175,7 +187,8 @@ def fix_page(
     missing += [] if n else ["the theme's fontawesome.js <script>"]
     # Sphinx versions a static file by its checksum when it renders the page: icons.css is
     # written after that, so it is versioned here
-    text = re.sub(rf'(_static/{ICONS_CSS})(\?v=[0-9a-f]+)?"', rf'\1?v={icons_version}"', text)
+    text, n = re.subn(rf'(_static/{ICONS_CSS})(\?v=[0-9a-f]+)?"', rf'\1?v={icons_version}"', text)
+    missing += [] if n else [f"the link to {ICONS_CSS}"]
     if not search_page and not search_as_you_type:
         text, n = _SEARCH_JS.subn("", text)
         missing += [] if n == 3 else [f"the three search <script>s (found {n})"]
@@ -188,13 +201,20 @@ def fix_page(
         ),
         head,
     )
-    head = _MATHJAX.sub(lambda m: _MATHJAX_AFTER_PAINT.format(url=m.group(1)), head)
+    head, n = _MATHJAX.subn(lambda m: _MATHJAX_AFTER_PAINT.format(url=m.group(1)), head)
+    missing += [] if n or not _MATH.search(body) else ["the MathJax <script> (the page has math)"]
     text = head + "</head>" + body
     text, n = _SEARCH_BUTTON_LABEL.subn(r"\1", text)
     missing += [] if n else ["a search button with an aria-label"]
+    hidden = len(_HIDDEN_CELL.findall(text))
+    n = text.count(f"<summary{_TOGGLE_LABEL}>")
     text = text.replace(f"<summary{_TOGGLE_LABEL}>", "<summary>")
+    missing += [] if n >= hidden else [f"the hidden cells' toggle label (found {n} of {hidden})"]
     state = None
-    if found := _WIDGET_STATE.search(text):
+    found = _WIDGET_STATE.search(text)
+    if found is None and _WIDGET_VIEW in text:
+        missing.append("the saved widget state <script> (the page has widgets)")
+    if found:
         state = found.group(1)
         url = Path(name).stem + STATE_SUFFIX
         placeholder = (
@@ -211,8 +231,16 @@ def _write_icons(outdir: Path) -> str:
         logger.warning("page_fixes: the theme's fontawesome.js is gone: icons.css not written")
         return ""
     pages = [path.read_text(encoding="utf-8") for path in outdir.rglob("*.html")]
-    wanted = icons_used(pages) | WIDGET_ICONS
-    paths = icon_paths(fontawesome.read_text(encoding="utf-8"))  # modifiers (fa-lg) are not in it
+    wanted = icons_used(pages) | WIDGET_ICONS  # modifiers (fa-lg) too: icons_css skips them
+    paths = icon_paths(fontawesome.read_text(encoding="utf-8"))
+    if not paths:
+        logger.warning(
+            "page_fixes: no icon read from the theme's fontawesome.js (has its format changed?): "
+            "the pages' icons are not drawn"
+        )
+    elif unknown := sorted(i for i in wanted - paths.keys() if not _NOT_AN_ICON.match(i[1])):
+        names = ", ".join(f"{style} fa-{name}" for style, name in unknown)
+        logger.warning(f"page_fixes: icons the pages use but fontawesome.js lacks: {names}")
     css = icons_css(wanted, paths)
     (outdir / "_static" / ICONS_CSS).write_text(css, encoding="utf-8")
     return hashlib.sha256(css.encode()).hexdigest()[:8]

@@ -123,8 +123,11 @@ def plot_cell_memory(forget: float, *, steps: int = 20, ax: Axes | None = None) 
     return ax
 
 
+_TENTHS = tuple(k / 10 for k in range(11))  # 0.0, 0.1, ..., 1.0
+
+
 def forget_gate_frames(
-    forget_values: Sequence[float] = tuple(k / 10 for k in range(11)),
+    forget_values: Sequence[float] = _TENTHS,
     *,
     steps: int = 20,
     dpi: int = 72,

@@ -39,7 +39,7 @@ def plot_gradient_reach(
     """
     t = finite_series("lengths", list(lengths))
     labelled = isinstance(norms, Mapping)
-    lines = dict(norms) if labelled else {"": norms}
+    lines = dict(norms) if isinstance(norms, Mapping) else {"": norms}
     if not lines:
         raise ValueError("norms is empty; pass {label: values}, one value per length.")
     if ax is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
@@ -47,7 +48,8 @@ def plot_perplexity(
         _, ax = plt.subplots(figsize=(7.0, 3.6))
     spare = [c for c in _COLORS if c not in {COLORS.get(str(label).lower()) for label in runs}]
     for label, run in runs.items():
-        curves = [run] if run and isinstance(run[0], Mapping) else list(run)
+        # one curve (a sequence of checkpoints) or several; the type checker cannot tell them apart
+        curves = cast("list[Curve]", [run] if run and isinstance(run[0], Mapping) else list(run))
         if not curves or not all(curves):
             raise ValueError(f"run {label!r} has no checkpoints.")
         n = min(len(c) for c in curves)
@@ -57,8 +59,8 @@ def plot_perplexity(
         colour = COLORS.get(str(label).lower()) or spare.pop(0)
         ax.plot(xs, [statistics.median(v) for v in values], color=colour, label=label)
         if len(curves) > 1:
-            low, high = [min(v) for v in values], [max(v) for v in values]
-            ax.fill_between(xs, low, high, color=colour, alpha=0.18, lw=0)
+            lowest, highest = [min(v) for v in values], [max(v) for v in values]
+            ax.fill_between(xs, lowest, highest, color=colour, alpha=0.18, lw=0)
     for name, value in (baselines or {}).items():
         ax.axhline(value, color=COLORS["clean"], ls="--", lw=1)
         ax.annotate(  # at the left, where the curves are still high above the baselines

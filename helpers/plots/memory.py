@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -148,7 +149,7 @@ def plot_gate_histograms(
 
 
 def plot_recall_sweep(
-    summary: Mapping[str, Mapping[int, Mapping[str, object]]],
+    summary: Mapping[str, Mapping[int, Mapping[str, Any]]],
     *,
     solved: float = 0.1,
     ax: Axes | None = None,

@@ -10,6 +10,7 @@ installed at test time, never committed.
 
 from __future__ import annotations
 
+import fcntl
 import re
 import shutil
 import subprocess
@@ -50,10 +51,25 @@ def package_dir(package: str, version: str) -> Path:
 
 
 def ensure(package: str, version: str) -> Path:
-    """Install package@version from the npm registry unless it is there; return its folder."""
+    """Install package@version from the npm registry unless it is there; return its folder.
+
+    Safe from several processes at once (the browser tests' pytest-xdist workers): the first
+    installs while the others wait on a lock file, then find the package there.
+    """
     target = package_dir(package, version)
     if (target / "package.json").is_file():
         return target
+    prefix = _prefix(package, version)
+    prefix.mkdir(parents=True, exist_ok=True)
+    with open(prefix.with_name(prefix.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (target / "package.json").is_file():
+            _install(package, version)
+    return target
+
+
+def _install(package: str, version: str) -> None:
+    target = package_dir(package, version)
     npm = shutil.which("npm")
     if npm is None:
         raise RuntimeError(
@@ -61,7 +77,6 @@ def ensure(package: str, version: str) -> Path:
             "Install Node.js and npm (Debian: apt-get install -y npm) and run again."
         )
     prefix = _prefix(package, version)
-    prefix.mkdir(parents=True, exist_ok=True)
     quiet = ["--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--loglevel=error"]
     cmd = [
         npm,
@@ -75,7 +90,6 @@ def ensure(package: str, version: str) -> Path:
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0 or not (target / "package.json").is_file():
         raise RuntimeError(f"`{' '.join(cmd)}` failed:\n{done.stderr[-2000:]}")
-    return target
 
 
 def local_file(url: str) -> Path | None:

@@ -16,9 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import npm_copies
 import yaml
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, ViewportSize
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_HTML = Path(os.environ.get("SITE_HTML", ROOT / "_build" / "html")).resolve()
@@ -33,8 +37,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def toc_pages(toc_file: Path = ROOT / "_toc.yml", prefix: str = "") -> list[str]:
@@ -92,7 +96,7 @@ def serve(site_html: Path) -> Iterator[str]:
 class Visit:
     """One page opened in a fresh browser context, with everything that went wrong on the way."""
 
-    page: object
+    page: Page
     url: str
     status: int | None = None
     page_errors: list[str] = field(default_factory=list)

@@ -1,147 +1,283 @@
-"""book/_ext/page_fixes.py on small pages: what it changes, what it leaves, that it warns.
+"""book/_ext/page_fixes.py on pages the real theme builds: what it changes and leaves, and warns.
 
-No browser here (these run with the unit tests); the browser tests check the built site.
+A small book (a page with a toctree, a chapter notebook with math, a hidden code cell and a
+saved widget) is built with Sphinx, the book's theme and myst-nb, as installed: once without
+page_fixes (the theme's own pages) and once with it, warnings as errors (as `make book`). No
+browser here (these run with the unit tests); the browser tests check the built site.
 """
 
 from __future__ import annotations
 
+import io
+import re
+import shutil
 import sys
 from pathlib import Path
+
+import nbformat
+import pytest
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import page_fixes  # noqa: E402
 
-PAGE = """<!DOCTYPE html>
-<html><head>
-  <!-- So that users can add custom icons -->
-  <script defer src="../_static/scripts/fontawesome.js?digest=abc"></script>
-  <link rel="stylesheet" href="../_static/icons.css" />
-  <script src="../_static/documentation_options.js?v=1"></script>
-  <script src="../_static/doctools.js?v=2"></script>
-  <script>let toggleHintShow = 'Click to show';</script>
-  <script defer="defer" src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script>
-  <script type="application/vnd.jupyter.widget-state+json">{"state": {"a": 1}}</script>
-  <script src="../_static/searchtools.js"></script>
-  <script src="../_static/language_data.js"></script>
-  <script src="../searchindex.js"></script>
-</head><body>
-<button class="btn search-button-field search-button__button pst-js-only" title="Search" \
-aria-label="Search" data-bs-toggle="tooltip"><i class="fa-solid fa-magnifying-glass"></i>
-<span class="search-button__default-text">Search</span></button>
-<details>
-<summary aria-label="Toggle hidden content"><p>Show code cell source</p></summary>
-</details>
-<script defer src="../_static/scripts/bootstrap.js"></script>
-</body></html>"""
+CONF = """
+project = "page_fixes test"
+extensions = ["myst_nb", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_design", {extra}]
+html_theme = "sphinx_book_theme"
+nb_execution_mode = "off"
+myst_enable_extensions = ["dollarmath"]
+"""
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # Sphinx colours its warnings
+WIDGET = {"version_major": 2, "version_minor": 0, "model_id": "m1"}
 
 
-def fix(text: str = PAGE, **options) -> tuple[str, str | None, list[str]]:
+def _notebook() -> nbformat.NotebookNode:
+    """A chapter as the book's look: math, a hidden code cell, a widget with its saved state."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nb.metadata["language_info"] = {"name": "python"}
+    model = {"model_name": "IntSliderModel", "model_module": "@jupyter-widgets/controls"}
+    model |= {"model_module_version": "2.0.0", "state": {"value": 1}}
+    state = {"version_major": 2, "version_minor": 0, "state": {"m1": model}}
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": state}
+    output = {
+        "text/plain": "IntSlider(value=1)",
+        "application/vnd.jupyter.widget-view+json": WIDGET,
+    }
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# A chapter\n\nInline $x^2$ and\n\n$$ y = 1 \\tag{1.1} $$"),
+        nbformat.v4.new_code_cell(
+            "slider",
+            metadata={"tags": ["hide-input"]},
+            outputs=[nbformat.v4.new_output("execute_result", output, execution_count=1)],
+        ),
+    ]
+    return nb
+
+
+def build(folder: Path, *, fixes: bool, conf: str = "") -> tuple[Path, str, int]:
+    """Build the small book into folder/html: (output folder, warnings, Sphinx's status code)."""
+    source = folder / "source"
+    source.mkdir(parents=True)
+    extra = '"page_fixes"' if fixes else ""
+    if not fixes:  # the link page_fixes' setup adds, which a fix rewrites
+        conf += f"html_css_files = [{page_fixes.ICONS_CSS!r}]\n"
+    (source / "conf.py").write_text(CONF.format(extra=extra) + conf, encoding="utf-8")
+    (source / "index.md").write_text("# Index\n\n```{toctree}\nchapter\n```\n", encoding="utf-8")
+    nbformat.write(_notebook(), source / "chapter.ipynb")
+    warnings = io.StringIO()
+    # as sphinx-build does: docutils' registries restored afterwards, so builds can follow
+    with patch_docutils(source), docutils_namespace():
+        app = Sphinx(
+            source,
+            source,
+            folder / "html",
+            folder / "doctrees",
+            "html",
+            status=None,
+            warning=warnings,
+            warningiserror=True,
+            keep_going=True,  # as make book: every warning is reported, then the build fails
+        )
+        app.build()
+    return folder / "html", _ANSI.sub("", warnings.getvalue()), app.statuscode
+
+
+@pytest.fixture(scope="module")
+def theme_pages(tmp_path_factory) -> Path:
+    """The theme's own pages, page_fixes not loaded."""
+    html, warnings, status = build(tmp_path_factory.mktemp("theme"), fixes=False)
+    assert status == 0, warnings
+    return html
+
+
+@pytest.fixture(scope="module")
+def fixed(tmp_path_factory) -> tuple[Path, str, int]:
+    """The same book built with page_fixes, warnings as errors."""
+    return build(tmp_path_factory.mktemp("fixed"), fixes=True)
+
+
+def page(html: Path, name: str = "chapter") -> str:
+    return (html / f"{name}.html").read_text(encoding="utf-8")
+
+
+def fix(text: str, **options) -> tuple[str, str | None, list[str]]:
     kwargs = {"search_page": False, "search_as_you_type": False, "icons_version": "v1"}
-    return page_fixes.fix_page(text, "03_rnn_training.html", **{**kwargs, **options})
+    return page_fixes.fix_page(text, "chapter.html", **{**kwargs, **options})
 
 
-def test_fix_page_drops_fontawesome_and_the_search_scripts():
-    fixed, _, missing = fix()
+# --- the whole build ---------------------------------------------------------------------------
+
+
+def test_the_book_builds_with_the_fixes_and_no_warning(fixed):
+    html, warnings, status = fixed
+    assert (status, warnings) == (0, "")
+    text = page(html)
+    assert page_fixes.MARK in text and "fontawesome.js" not in text
+    assert (html / "chapter.widgets.json").read_text(encoding="utf-8").startswith('{"state"')
+    css = (html / "_static" / page_fixes.ICONS_CSS).read_text(encoding="utf-8")
+    for icon in ("fa-bars", "fa-magnifying-glass", "widget-play .fa.fa-play"):
+        assert f".{icon}::before" in css  # a theme icon on every page, and the Play widget's
+
+
+def test_a_build_whose_math_loads_another_way_fails(tmp_path):
+    """MathJax from a local path: the after-paint rewrite has nothing to rewrite, and says so."""
+    conf = 'mathjax_path = "mathjax/tex-mml-chtml.js"\n'
+    _, warnings, status = build(tmp_path, fixes=True, conf=conf)
+    assert status == 1
+    assert "page_fixes: the MathJax <script> (the page has math) not found in chapter.html" in (
+        warnings
+    )
+
+
+def test_missing_icon_data_fails_the_build(theme_pages, tmp_path, caplog):
+    """fontawesome.js whose icons cannot be read, or that lacks an icon a page uses: a warning."""
+    scripts = tmp_path / "_static" / "scripts"
+    shutil.copytree(theme_pages / "_static", tmp_path / "_static")
+    (tmp_path / "chapter.html").write_text(page(theme_pages), encoding="utf-8")
+    real = (scripts / "fontawesome.js").read_text(encoding="utf-8")
+
+    (scripts / "fontawesome.js").write_text("/* another format */", encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        page_fixes._write_icons(tmp_path)
+    assert "no icon read from the theme's fontawesome.js" in caplog.text
+
+    caplog.clear()
+    (scripts / "fontawesome.js").write_text(real.replace("bars:[", "burger:["), encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        page_fixes._write_icons(tmp_path)
+    assert "icons the pages use but fontawesome.js lacks: fas fa-bars" in caplog.text
+
+
+# --- each fix, on the theme's page ---------------------------------------------------------------
+
+
+def test_fix_page_finds_everything_it_rewrites_on_the_theme_s_pages(theme_pages):
+    for name in ("index", "chapter"):
+        _, _, missing = fix(page(theme_pages, name))
+        assert missing == [], name
+    _, _, missing = fix(page(theme_pages, "search"), search_page=True)
     assert missing == []
+
+
+def test_fix_page_drops_fontawesome_and_the_search_scripts(theme_pages):
+    original = page(theme_pages)
+    assert "fontawesome.js" in original and "searchtools.js" in original
+    fixed, _, _ = fix(original)
     assert "fontawesome.js" not in fixed and "custom icons" not in fixed
     for name in ("searchtools.js", "language_data.js", "searchindex.js"):
         assert name not in fixed
 
 
-def test_fix_page_defers_head_scripts_but_documentation_options():
-    fixed, _, _ = fix()
-    assert '<script src="../_static/documentation_options.js?v=1"></script>' in fixed
-    assert '<script defer src="../_static/doctools.js?v=2"></script>' in fixed
-    assert "<script>let toggleHintShow" in fixed  # inline scripts cannot be deferred
+def test_fix_page_defers_head_scripts_but_documentation_options(theme_pages):
+    fixed, _, _ = fix(page(theme_pages))
     head = fixed.split("</head>")[0]
-    assert head.count("<script src=") == 1  # documentation_options.js only
-    assert '<script defer src="../_static/scripts/bootstrap.js">' in fixed  # body untouched
+    blocking = [line.strip() for line in head.splitlines() if "<script src=" in line]
+    assert len(blocking) == 1 and "documentation_options.js" in blocking[0]
+    assert '<script defer src="_static/doctools.js' in head
+    assert "<script>" in head  # inline scripts cannot be deferred, and stay
 
 
-def test_fix_page_loads_mathjax_after_the_first_paint():
-    fixed, _, _ = fix()
-    url = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"
-    assert f'<script defer="defer" src="{url}">' not in fixed
-    assert f'<script data-mathjax-src="{url}">' in fixed and "requestAnimationFrame" in fixed
+def test_fix_page_loads_mathjax_after_the_first_paint(theme_pages):
+    original = page(theme_pages)
+    assert '<script defer="defer" src="https://cdn.jsdelivr.net/npm/mathjax@3' in original
+    fixed, _, _ = fix(original)
+    assert '<script defer="defer" src="https://cdn.jsdelivr.net/npm/mathjax' not in fixed
+    assert '<script data-mathjax-src="https://cdn.jsdelivr.net/npm/mathjax@3' in fixed
+    assert "requestAnimationFrame" in fixed
 
 
-def test_fix_page_names_match_the_visible_text():
-    fixed, _, _ = fix()
+def test_fix_page_names_match_the_visible_text(theme_pages):
+    original = page(theme_pages)
+    assert 'aria-label="Search"' in original and "<summary" + page_fixes._TOGGLE_LABEL in original
+    fixed, _, _ = fix(original)
     assert 'aria-label="Search"' not in fixed and 'title="Search"' in fixed
-    assert "<summary><p>Show code cell source</p></summary>" in fixed
+    assert page_fixes._TOGGLE_LABEL not in fixed and "<summary>" in fixed
 
 
-def test_fix_page_moves_the_widget_state_beside_the_page():
-    fixed, state, _ = fix()
-    assert state == '{"state": {"a": 1}}'
+def test_fix_page_moves_the_widget_state_beside_the_page(theme_pages):
+    fixed, state, _ = fix(page(theme_pages))
+    assert state is not None and '"m1"' in state
     assert (
         '<script type="application/vnd.jupyter.widget-state+json" '
-        'data-src="03_rnn_training.widgets.json"></script>'
+        'data-src="chapter.widgets.json"></script>'
     ) in fixed
-    assert '{"a": 1}' not in fixed
+    assert "IntSliderModel" not in fixed
 
 
-def test_fix_page_versions_icons_css_and_marks_the_page():
-    fixed, _, _ = fix()
-    assert 'href="../_static/icons.css?v=v1"' in fixed
-    assert fixed.startswith("<!DOCTYPE html>\n<html><head>" + page_fixes.MARK)
+def test_fix_page_versions_icons_css_and_marks_the_page(theme_pages):
+    fixed, _, _ = fix(page(theme_pages))
+    assert 'href="_static/icons.css?v=v1"' in fixed
+    assert fixed.count(page_fixes.MARK) == 1 and "<head>" + page_fixes.MARK in fixed
 
 
-def test_fix_page_twice_changes_nothing():
-    fixed, _, _ = fix()
-    again, state, missing = fix(fixed)
-    assert (again, state, missing) == (fixed, None, [])
+def test_fix_page_twice_changes_nothing(theme_pages):
+    fixed, _, _ = fix(page(theme_pages))
+    assert fix(fixed) == (fixed, None, [])
 
 
-def test_fix_page_keeps_the_search_page_and_search_as_you_type():
-    fixed, _, _ = fix(search_page=True)
-    assert "searchtools.js" in fixed and '<script src="../_static/doctools.js' in fixed
-    fixed, _, _ = fix(search_as_you_type=True)
-    assert '<script defer src="../_static/searchtools.js"></script>' in fixed
+def test_fix_page_keeps_the_search_page_and_search_as_you_type(theme_pages):
+    search = page(theme_pages, "search")
+    fixed, _, _ = fix(search, search_page=True)
+    assert "searchtools.js" in fixed and '<script src="_static/doctools.js' in fixed
+    fixed, _, _ = fix(page(theme_pages), search_as_you_type=True)
+    assert '<script defer src="_static/searchtools.js"></script>' in fixed
 
 
-def test_fix_page_reports_what_a_new_theme_no_longer_writes():
-    bare = "<html><head></head><body></body></html>"
-    _, _, missing = fix(bare)
-    assert missing == [
-        "the theme's fontawesome.js <script>",
-        "the three search <script>s (found 0)",
-        "a search button with an aria-label",
-    ]
+@pytest.mark.parametrize(
+    "cut, reported",
+    [
+        ("_static/scripts/fontawesome.js", "the theme's fontawesome.js <script>"),
+        ("_static/searchtools.js", "the three search <script>s (found 2)"),
+        ('aria-label="Search"', "a search button with an aria-label"),
+        ("_static/icons.css", "the link to icons.css"),
+        ("mathjax@3", "the MathJax <script> (the page has math)"),
+        ("<summary aria-label", "the hidden cells' toggle label (found 0 of 1)"),
+        ("vnd.jupyter.widget-state", "the saved widget state <script> (the page has widgets)"),
+    ],
+)
+def test_fix_page_reports_markup_the_theme_no_longer_writes(theme_pages, cut, reported):
+    """Each piece of markup a fix rewrites, changed on the theme's page: the fix says so."""
+    original = page(theme_pages)
+    assert cut in original
+    _, _, missing = fix(original.replace(cut, "changed-by-a-new-theme"))
+    assert missing == [reported]
 
 
-def test_fix_page_drops_the_search_buttons_label_in_any_language():
+def test_fix_page_drops_the_search_buttons_label_in_any_language(theme_pages):
     """The Japanese edition's theme names the button "検索"; that label goes too."""
-    fixed, _, missing = fix(PAGE.replace('aria-label="Search"', 'aria-label="検索"'))
+    japanese = page(theme_pages).replace('aria-label="Search"', 'aria-label="検索"')
+    fixed, _, missing = fix(japanese)
     assert 'aria-label="検索"' not in fixed and "a search button with an aria-label" not in missing
 
 
 # --- icons ---------------------------------------------------------------------------------------
 
-# the shape of the theme's fontawesome.js: packs of name:[width,height,[aliases],"code","path"]
-FONTAWESOME_JS = (
-    'var p={github:[496,512,[],"f09b","M1 1z"],"square-github":[448,512,[],"f092","M2 2z"]};'
-    'd("fab",p);var q={bars:[448,512,["navicon"],"f0c9","M3 3z"],'
-    '"magnifying-glass":[512,512,[128269,"search"],"f002","M4 4z"],play:[384,512,[],"f04b","M5"]};'
-    'd("fas",q);'
-)
+
+def test_icon_paths_reads_the_theme_s_fontawesome(theme_pages):
+    js = (theme_pages / "_static" / "scripts" / "fontawesome.js").read_text(encoding="utf-8")
+    paths = page_fixes.icon_paths(js)
+    assert len(paths) > 1000  # Font Awesome's free set
+    width, height, path = paths[("fas", "magnifying-glass")]
+    assert (width, height) == (512, 512) and path.startswith("M")
+    assert ("fab", "github") in paths and ("fas", "github") not in paths
 
 
-def test_icon_paths_reads_each_pack():
-    paths = page_fixes.icon_paths(FONTAWESOME_JS)
-    assert paths[("fab", "github")] == (496, 512, "M1 1z")
-    assert paths[("fas", "magnifying-glass")] == (512, 512, "M4 4z")
-    assert ("fas", "github") not in paths and ("fab", "bars") not in paths
-
-
-def test_icons_used_by_style_and_name():
-    pages = ['<i class="fa-solid fa-magnifying-glass fa-lg"></i><i class="fab fa-github"></i>']
-    assert page_fixes.icons_used(pages) >= {("fas", "magnifying-glass"), ("fab", "github")}
+def test_icons_used_by_style_and_name(theme_pages):
+    found = page_fixes.icons_used([page(theme_pages)])
+    assert {("fas", "magnifying-glass"), ("fas", "bars")} <= found
 
 
 def test_icons_css_masks_the_wanted_icons_and_no_other():
-    paths = page_fixes.icon_paths(FONTAWESOME_JS)
+    paths = {
+        ("fab", "github"): (496, 512, "M1 1z"),
+        ("fas", "magnifying-glass"): (512, 512, "M4 4z"),
+        ("fas", "bars"): (448, 512, "M3 3z"),
+        ("fas", "play"): (384, 512, "M5"),
+    }
     wanted = {("fab", "github"), ("fas", "magnifying-glass"), ("fas", "lg"), ("fas", "play")}
     css = page_fixes.icons_css(wanted, paths)
     assert ".fa-brands.fa-github::before, .fab.fa-github::before {" in css
