@@ -281,3 +281,19 @@ def test_merging_keeps_translations_and_marks_a_reworded_message_fuzzy(tmp_path)
     assert entries["A new sentence."].msgstr == ""
     problems = T.problems(path, [("The loss falls quickly.", "a"), ("A new sentence.", "a")])
     assert len(problems) == 2 and "fuzzy" in problems[0] and "not translated" in problems[1]
+
+
+def test_a_dropped_message_is_kept_aside_and_comes_back_translated(tmp_path):
+    # a diagram's labels leave the catalog while its chapter is out of the edition, and return
+    path = tmp_path / "x.po"
+    T.merge(path, [("hidden layer", "a")])
+    po = polib.pofile(str(path))
+    po[0].msgstr = "隠れ層"
+    po.save()
+    T.merge(path, [("Another message.", "a")])
+    kept = [e for e in polib.pofile(str(path)) if e.obsolete]
+    assert [(e.msgid, e.msgstr) for e in kept] == [("hidden layer", "隠れ層")]
+    assert not any("hidden layer" in p for p in T.problems(path, [("Another message.", "a")]))
+    T.merge(path, [("Another message.", "a"), ("hidden layer", "b")])
+    back = {e.msgid: e for e in polib.pofile(str(path)) if not e.obsolete}
+    assert back["hidden layer"].msgstr == "隠れ層" and "fuzzy" not in back["hidden layer"].flags

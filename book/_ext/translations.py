@@ -441,14 +441,18 @@ def load_catalog(path: Path):
 def merge(path: Path, messages: list[tuple[str, str]]) -> dict[str, int]:
     """Bring the catalog at ``path`` up to ``messages``; return counts of what changed.
 
-    Messages keep the English order. A message no longer in the English is dropped; its
-    translation moves, marked fuzzy, to the new message most like it (a reworded sentence),
-    with the old English beside it for the translator (``#| msgid``).
+    Messages keep the English order. A message no longer in the English leaves the catalog;
+    its translation moves, marked fuzzy, to the new message most like it (a reworded sentence),
+    with the old English beside it for the translator (``#| msgid``), or, if no new message is
+    like it, is kept as an obsolete entry (``#~``), as gettext's msgmerge keeps it: a message
+    that comes back (a diagram whose chapter joins the edition, an edit undone) takes its
+    translation back unchanged.
     """
     import polib
 
     old = load_catalog(path)
     known = {entry.msgid: entry for entry in old if not entry.obsolete}
+    shelved = {entry.msgid: entry for entry in old if entry.obsolete and entry.msgstr}
     wanted: dict[str, list[str]] = {}
     for message, where in messages:
         wanted.setdefault(message, []).append(where)
@@ -463,10 +467,11 @@ def merge(path: Path, messages: list[tuple[str, str]]) -> dict[str, int]:
         entry = polib.POEntry(
             msgid=message, msgstr="", occurrences=occurrences, comment=", ".join(kinds)
         )
-        if message in known:
-            entry.msgstr, entry.flags = known[message].msgstr, list(known[message].flags)
+        if message in known or message in shelved:
+            was = known.get(message) or shelved[message]
+            entry.msgstr, entry.flags = was.msgstr, list(was.flags)
             if "fuzzy" in entry.flags:  # the old English stays beside it until translated
-                entry.previous_msgid = known[message].previous_msgid
+                entry.previous_msgid = was.previous_msgid
         else:
             counts["new"] += 1
             close = difflib.get_close_matches(message, [g.msgid for g in gone], n=1, cutoff=0.6)
@@ -475,6 +480,9 @@ def merge(path: Path, messages: list[tuple[str, str]]) -> dict[str, int]:
                 entry.msgstr, entry.flags, entry.previous_msgid = was.msgstr, ["fuzzy"], was.msgid
                 gone.remove(was)
                 counts["fuzzy"] += 1
+        new.append(entry)
+    for entry in [*gone, *(e for m, e in shelved.items() if m not in wanted)]:
+        entry.obsolete = True  # kept aside, translation and all, should the message come back
         new.append(entry)
     path.parent.mkdir(parents=True, exist_ok=True)
     new.save(str(path))
