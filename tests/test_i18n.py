@@ -167,20 +167,24 @@ def test_the_catalog_reader_leaves_out_fuzzy_and_empty_entries():
 
 def test_exercise_feedback_hints_and_solutions_in_japanese():
     i18n.set_language("ja")
-    verdict = chapter1.q1.check(chapter1.rnn_step_by_hand)
+    verdict = chapter1.q1.check(chapter1.rnn_step_backward)
     assert verdict.passed and verdict.text == (
-        "✓ q1 正解: あなたのステップは 3 つのケースすべてで PyTorch の nn.RNNCell と一致した。"
+        "✓ q1 正解: あなたの逆伝播のステップは、3 つのケースすべてで PyTorch の nn.RNNCell を"
+        "通した autograd の結果と一致した。"
     )
     assert "正解" in chapter1.q2.check((4, 25, 32), (2, 4, 32)).text
     wrong = chapter1.q2.check((2, 4, 32), (4, 25, 32)).text
     assert wrong.startswith("✗ q2 まだ:") and "`ex.q2.hint()` を試そう" in wrong
-    assert chapter1.q1.hint(1).text.startswith("ヒント 1/2（q1）: 更新式を 1 行で書こう")
+    assert chapter1.q1.hint(1).text.startswith("ヒント 1/2（q1）: ステップの演算を逆の順にたどろう。")
     assert chapter1.q4.solution().text.startswith("解答例（q4）: ステップ $t - k$ に届く勾配は")
 
 
 def test_exercise_feedback_stays_english_in_english():
-    verdict = chapter1.q1.check(chapter1.rnn_step_by_hand)
-    assert verdict.text == "✓ q1 correct: your step matches PyTorch's nn.RNNCell on all 3 cases."
+    verdict = chapter1.q1.check(chapter1.rnn_step_backward)
+    assert verdict.text == (
+        "✓ q1 correct: your backward step matches autograd through PyTorch's nn.RNNCell on all 3 "
+        "cases."
+    )
 
 
 def _glyph_warnings(record) -> list[str]:

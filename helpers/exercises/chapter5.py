@@ -171,7 +171,7 @@ EXERCISES = bind_exercises(
         "arithmetic per step, although at this size an epoch took about as long as the RNN's "
         "(the chapter's table: fixed costs per step dominate), and it was given ten times the "
         "epochs. Its advantage, memory over long spans, has nothing to work on when the model "
-        "sees a 10-point window and nothing else; chapter 7 shows where it pays off. A fair "
+        "sees a 10-point window and nothing else; chapter 6 shows where it pays off. A fair "
         "verdict names the metric, the spread and the cost, not only which median is lower.",
     ),
 )
