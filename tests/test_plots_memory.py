@@ -29,6 +29,14 @@ def test_loss_curves_draw_one_line_per_curve_and_the_floors():
         pm.plot_loss_curves({"x": ([0], [0.1])}, floors={"bad": -1.0})
 
 
+def test_two_close_floors_label_outside_the_gap_between_them():
+    # the lower floor's label hangs under its line, the higher one's stands on its own: neither
+    # sits between the two lines, whatever order the floors come in
+    ax = pm.plot_loss_curves({"x": ([0, 1], [0.1, 0.02])}, floors={"high": 0.0113, "low": 0.01})
+    placed = {t.get_text(): (t.xy[1], t.get_va()) for t in ax.texts}
+    assert placed == {"high": (0.0113, "bottom"), "low": (0.01, "top")}
+
+
 def test_gate_histograms_one_panel_per_gate():
     hist = {"input": [1, 2, 3], "forget": [3, 2, 1], "output": [1, 1, 1]}
     fig = pm.plot_gate_histograms({"before": hist, "after": hist})

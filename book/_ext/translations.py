@@ -339,6 +339,23 @@ def translate_svg(svg: str, translate: Callable[[str], str]) -> str:
     return _SVG_TEXT.sub(swap, svg)
 
 
+def no_synthetic_bold(svg: str) -> str:
+    """The drawing with its bold labels left regular where the font has no bold face.
+
+    The Japanese fonts that Debian (and so the PDF) has, IPA Gothic and Mincho, have no bold;
+    a browser then thickens the glyphs itself, and Chromium prints such text as Type 3 outlines
+    that no PDF reader can search. Pages do the same with CSS (book/_pdf/print.css); a drawing
+    shown as an image does not see the page's CSS, so it carries the rule itself.
+    """
+    rule = "<style>text { font-synthesis: none; }</style>"
+    if rule in svg:
+        return svg
+    opening = re.search(r"<svg\b[^>]*>", svg)
+    if opening is None:
+        raise ValueError("not an SVG drawing: no <svg> element")
+    return svg[: opening.end()] + rule + svg[opening.end() :]
+
+
 def book_messages(docs: list[str]) -> list[tuple[str, str]]:
     """The title, the captions of the parts the edition has, the notebooks' note, the drawings."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -607,7 +624,9 @@ def generate(old_outputs: bool = True) -> tuple[dict[Path, bytes], list[str]]:
     figures = {}
     for figure in dict.fromkeys(f for doc in docs for f in figures_of(doc)):
         svg = (ROOT / figure).read_text(encoding="utf-8")
-        figures[figure] = translate_svg(svg, t.lookup(t.book, figure)).encode("utf-8")
+        figures[figure] = no_synthetic_bold(translate_svg(svg, t.lookup(t.book, figure))).encode(
+            "utf-8"
+        )
         files[EDITION / figure] = figures[figure]
     for doc in docs:
         path = source_path(doc)
@@ -729,6 +748,8 @@ def config_yaml(t: Translator) -> str:
     sphinx["config"]["html_static_path"] = ["../book/_static"]
     sphinx["config"]["language"] = LANG  # <html lang="ja">, the theme's labels, the search
     sphinx["config"]["edition_switch"] = {"language": "en", "label": "English", "root": ".."}
+    # the download menu offers this edition's PDF and the English one, one folder up
+    sphinx["config"]["pdf_editions"] = {LANG: "", "en": "../"}
     return f"# {GENERATED}\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 

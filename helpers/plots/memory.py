@@ -87,17 +87,22 @@ def plot_loss_curves(
             color=colours[k % len(colours)],
             label=label,
         )
-    for k, (label, level) in enumerate((floors or {}).items()):
+    for label, level in (floors or {}).items():
         if not (level > 0 and math.isfinite(level)):
             raise ValueError(f"floors[{label!r}] must be a positive number, got {level!r}.")
+    lowest = min((floors or {}).values(), default=None)
+    for k, (label, level) in enumerate((floors or {}).items()):
         ax.axhline(level, color=COLORS["clean"], ls=DASHES[(k + 1) % len(DASHES)], lw=1.2)
+        # two close floors: the lowest one's label goes under its line, every other one's over
+        # its own, so that no label sits between two lines where it could name either
+        below = level == lowest and len(floors or {}) > 1
         ax.annotate(
             label,
             (1.0, level),
             xycoords=("axes fraction", "data"),
-            xytext=(3, 2 if k % 2 == 0 else -2),
+            xytext=(3, -2 if below else 2),
             textcoords="offset points",
-            va="bottom" if k % 2 == 0 else "top",  # two close floors: one label above, one below
+            va="top" if below else "bottom",
             fontsize=8,
             color="#555555",
         )
