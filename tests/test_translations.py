@@ -297,3 +297,18 @@ def test_a_dropped_message_is_kept_aside_and_comes_back_translated(tmp_path):
     T.merge(path, [("Another message.", "a"), ("hidden layer", "b")])
     back = {e.msgid: e for e in polib.pofile(str(path)) if not e.obsolete}
     assert back["hidden layer"].msgstr == "隠れ層" and "fuzzy" not in back["hidden layer"].flags
+
+
+def test_the_editions_drawings_forbid_synthetic_bold():
+    # IPA Gothic has no bold face: a thickened copy prints as unsearchable Type 3 outlines
+    drawings = sorted((ROOT / "ja" / "book" / "figures").glob("*.svg"))
+    assert drawings
+    for path in drawings:
+        svg = path.read_text(encoding="utf-8")
+        assert svg.count("font-synthesis: none") == 1, path.name
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text font-weight="600">x</text></svg>'
+    once = T.no_synthetic_bold(svg)
+    assert once.startswith('<svg xmlns="http://www.w3.org/2000/svg"><style>')
+    assert T.no_synthetic_bold(once) == once
+    with pytest.raises(ValueError, match="no <svg> element"):
+        T.no_synthetic_bold("<html></html>")
