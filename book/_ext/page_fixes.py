@@ -31,6 +31,10 @@ the pages use from the theme's icon data. Running it twice changes nothing.
 4. The saved widget state (every stepper frame, base64; ~0.3 MB a page) moves out of <head>
    into <page>.widgets.json beside the page; book/_static/widgets-loader.js fetches it, with
    the widget manager, when a widget comes near the screen.
+5. The theme's source maps (_static/**/*.map, 3.4 MB an edition, half of what the site's
+   _static weighs) are deleted, with the comments that point to them: a browser fetches a map
+   only for its developer tools, to debug the theme's minified scripts, which nobody does on
+   this site, and two editions' copies pushed the site over its 25 MB budget.
 """
 
 from __future__ import annotations
@@ -246,11 +250,31 @@ def _write_icons(outdir: Path) -> str:
     return hashlib.sha256(css.encode()).hexdigest()[:8]
 
 
+_SOURCE_MAP_COMMENT = re.compile(
+    r"\n?(?://# sourceMappingURL=\S+|/\*# sourceMappingURL=[^*\s]+\s*\*/)\s*$"
+)
+
+
+def drop_source_maps(static: Path) -> list[Path]:
+    """Delete the source maps under ``static`` and the comments naming them; return the maps."""
+    maps = sorted(static.rglob("*.map"))
+    for path in maps:
+        path.unlink()
+        mapped = path.with_suffix("")  # pydata-sphinx-theme.js.map -> pydata-sphinx-theme.js
+        if mapped.is_file():
+            text = mapped.read_text(encoding="utf-8")
+            stripped = _SOURCE_MAP_COMMENT.sub("\n", text)
+            if stripped != text:
+                mapped.write_text(stripped, encoding="utf-8")
+    return maps
+
+
 def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.builder.outdir)
     icons_version = _write_icons(outdir)
+    drop_source_maps(outdir / "_static")
     # from the configuration: when no page changed, the builder has no page context at all
     theme_options = app.config.html_theme_options or {}
     as_you_type = str(theme_options.get("search_as_you_type", False)).lower() == "true"

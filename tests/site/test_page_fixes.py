@@ -123,6 +123,18 @@ def test_the_book_builds_with_the_fixes_and_no_warning(fixed):
         assert f".{icon}::before" in css  # a theme icon on every page, and the Play widget's
 
 
+def test_the_theme_s_source_maps_are_gone_with_their_comments(theme_pages, fixed):
+    # the theme ships them (so the test means something) and the fixed build has none left
+    assert sorted(p.name for p in (theme_pages / "_static").rglob("*.map"))
+    html, _, _ = fixed
+    assert not list((html / "_static").rglob("*.map"))
+    for path in (html / "_static").rglob("*"):
+        if path.suffix in (".js", ".css"):
+            assert "sourceMappingURL" not in path.read_text(encoding="utf-8"), path.name
+    script = (html / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
+    assert len(script) > 1000  # the script itself stays
+
+
 def test_a_build_whose_math_loads_another_way_fails(tmp_path):
     """MathJax from a local path: the after-paint rewrite has nothing to rewrite, and says so."""
     conf = 'mathjax_path = "mathjax/tex-mml-chtml.js"\n'
