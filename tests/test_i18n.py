@@ -175,7 +175,8 @@ def test_exercise_feedback_hints_and_solutions_in_japanese():
     assert "正解" in chapter1.q2.check((4, 25, 32), (2, 4, 32)).text
     wrong = chapter1.q2.check((2, 4, 32), (4, 25, 32)).text
     assert wrong.startswith("✗ q2 まだ:") and "`ex.q2.hint()` を試そう" in wrong
-    assert chapter1.q1.hint(1).text.startswith("ヒント 1/2（q1）: ステップの演算を逆の順にたどろう。")
+    hint = chapter1.q1.hint(1).text
+    assert hint.startswith("ヒント 1/2（q1）: ステップの演算を逆の順にたどろう。")
     assert chapter1.q4.solution().text.startswith("解答例（q4）: ステップ $t - k$ に届く勾配は")
 
 
