@@ -241,7 +241,9 @@ def score(
       last training window (t = 60..69) and running past the data's end (t = 99) to t = 149.
     """
     fresh = fresh_windows() if fresh is None else fresh
-    start = split.input_train[-1]  # t = 60..69
+    # the last ten training points, t = 60..69: the last training window (t = 59..68) slid one
+    # step to take in its answer, so that the first forecast is the one for t = 70 = split.cut
+    start = torch.cat([split.input_train[-1, 1:, 0], split.correct_train[-1]])
     forecast = closed_loop(model, start, FORECAST_STEPS)
     truth = sine_at_steps(range(split.cut, split.cut + FORECAST_STEPS))
     return {

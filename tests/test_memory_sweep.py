@@ -94,3 +94,33 @@ def test_reduced_sweep_reproduces_the_cache(cached):
         assert (row["error"] < memory.SOLVED) == (old["error"] < memory.SOLVED), _key(row)
         assert row["error"] == pytest.approx(old["error"], abs=tolerance), _key(row)
         assert row["reach"] == pytest.approx(old["reach"], rel=0.5, abs=1e-6), _key(row)
+
+
+# --- the budget control: helpers/resources/memory_budget.json ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def budget() -> dict:
+    return memory.load_sweep(memory.SWEEP_CACHE.with_name("memory_budget.json"))
+
+
+def test_budget_control_gives_more_updates_at_the_failing_lags(budget, cached):
+    # the same recipe but the number of updates, at the lags where configurations fail
+    base = dict(cached["settings"])
+    assert budget["settings"]["steps"] >= 2 * base.pop("steps")
+    assert {k: v for k, v in budget["settings"].items() if k != "steps"} == base
+    assert budget["skipped"] == [] and len(budget["seeds"]) >= 5
+    summary = memory.summarize_sweep(budget["rows"])
+    fail_at = memory.failure_lags(memory.summarize_sweep(cached["rows"]))
+    for label, by_lag in summary.items():
+        # a configuration is controlled at the lag it fails from in the main sweep
+        assert fail_at[label] in by_lag, label
+        assert all(entry["n"] == len(budget["seeds"]) for entry in by_lag.values())
+
+
+def test_the_script_writes_the_budget_control():
+    # the command in the script's docstring makes the file the chapter reads
+    doc = memory_sweep.__doc__
+    assert "--out helpers/resources/memory_budget.json --steps 4500" in doc
+    with pytest.raises(SystemExit):
+        memory_sweep.main(["--steps", "0"])

@@ -15,7 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PATHS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # chapters whose prose still awaits the move into Markdown (issue 17); empty when it is done
 NOT_YET = {
-    "06_why_lstm",
     "07_text_generation",
 }
 

@@ -96,6 +96,25 @@ def test_score_keys_and_forecast_length(split):
     assert all(e >= 0 for e in scores["forecast_error"])
 
 
+class _CleanSineRecurrence(torch.nn.Module):
+    """A perfect forecaster of the clean sine: sin(a + 2d) = 2 cos(d) sin(a + d) - sin(a)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        step = 4 * math.pi / 99  # the lecture's grid (data.sine_at_steps)
+        return (2 * math.cos(step) * x[:, -1] - x[:, -2]).view(-1, 1)
+
+
+def test_a_perfect_forecaster_scores_zero_at_every_horizon():
+    # the forecast starts from the ten points that end the training stretch (t = 60..69) and is
+    # scored against t = 70, 71, ...: one step off, this model would miss by about 0.1 at once
+    clean = recipes.sine_at_steps(range(100))
+    split = recipes.chronological_split(clean, recipes.N_TIME, recipes.N_VALID)
+    errors = recipes.score(_CleanSineRecurrence(), split, recipes.fresh_windows(1))
+    assert len(errors["forecast_error"]) == recipes.FORECAST_STEPS
+    assert max(errors["forecast_error"]) < 1e-4
+    assert errors["train_mse"] < 1e-10 and errors["valid_mse"] < 1e-10
+
+
 def test_gate_stats_of_a_fresh_lstm_sit_near_one_half(split):
     stats = recipes.gate_stats(build_sine_model("lstm", 0).rnn, split.input_valid)
     assert set(stats) == {"input", "forget", "cell", "output"}

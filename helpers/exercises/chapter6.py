@@ -194,7 +194,8 @@ EXERCISES = bind_exercises(
         ],
         explanation="Train the same model with the same recipe and budget on a short lag: if it "
         "solves lag 5 but not lag 100, the recipe trains it and the lag is what defeats it. "
-        "Compare it with chance level (here an error of 1, the variance of the answer), and "
+        "Compare it with chance level (a normalised error of 1: the MSE of always answering 0, "
+        "which is the answer's variance, 1/3), and "
         "check its gradient reach at the remembered step: a reach many orders of magnitude "
         "down means no learning signal arrives from that far. Without these controls a "
         "failure says nothing about the cell.",
