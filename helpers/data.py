@@ -1,7 +1,7 @@
 """The data: a noisy sine wave and its 10-step windows (chapter 2, Data windowing).
 
 Chapter 6 (judging forecasts) adds a chronological split of the windows and the clean sine
-past the lecture's 100 points; chapter 7 (long memory) a task that needs a long memory,
+past the lecture's 100 points; chapter 6 (why an LSTM) a task that needs a long memory,
 ``delayed_recall``.
 """
 
@@ -162,7 +162,7 @@ def delayed_recall(
     seed: int | None = None,
     generator: torch.Generator | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Sequences whose answer is their first value, read ``lag`` steps after it (chapter 7).
+    """Sequences whose answer is their first value, read ``lag`` steps after it (chapter 6).
 
     Every step holds a number drawn uniformly from [-1, 1]; the answer is the number at step 0.
     The ``lag`` numbers after it are independent of it, so nothing in between helps: a model

@@ -1,7 +1,7 @@
 """Recurrent cells written out by hand, to check against ``nn.RNN`` and ``nn.LSTM``.
 
 ``rnn_step`` and ``rnn_forward`` are derived in chapter 1 (RNN concepts); ``lstm_step`` and
-``lstm_forward`` in chapter 4 (LSTM gates); ``gru_step`` and ``gru_forward`` in chapter 7
+``lstm_forward`` in chapter 4 (LSTM gates); ``gru_step`` and ``gru_forward`` in chapter 6
 (long memory). PyTorch packs the LSTM's four weight blocks in the order input, forget, cell
 (candidate), output: i, f, g, o; and the GRU's three in the order reset, update, new: r, z, n.
 """
