@@ -255,9 +255,9 @@ def main(argv: list[str] | None = None) -> int:
         default=RecallSettings.steps,
         help=f"updates per run (default {RecallSettings.steps}); more for a budget control",
     )
-    labels = [run_label(*c) for c in CONFIGS]
+    by_label = {run_label(*c): c for c in CONFIGS}
     parser.add_argument(
-        "--only", nargs="+", choices=labels, default=labels, help="configurations to run"
+        "--only", nargs="+", choices=by_label, default=list(by_label), help="configurations to run"
     )
     args = parser.parse_args(argv)
     if args.steps < 1:
@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     sweep = run_sweep(
         range(args.seeds),
         args.lags,
-        [c for c in CONFIGS if run_label(*c) in args.only],
+        [c for label, c in by_label.items() if label in args.only],
         RecallSettings(steps=args.steps),
         jobs=args.jobs,
         nudge_lags=() if args.no_nudge else NUDGE_LAGS,

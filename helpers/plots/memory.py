@@ -87,15 +87,16 @@ def plot_loss_curves(
             color=colours[k % len(colours)],
             label=label,
         )
-    for label, level in (floors or {}).items():
+    floors = dict(floors or {})
+    for label, level in floors.items():
         if not (level > 0 and math.isfinite(level)):
             raise ValueError(f"floors[{label!r}] must be a positive number, got {level!r}.")
-    lowest = min((floors or {}).values(), default=None)
-    for k, (label, level) in enumerate((floors or {}).items()):
+    # two close floors: the lowest one's label goes under its line, every other one's over its
+    # own, so that no label sits between two lines where it could name either
+    lowest = min(floors.values()) if len(floors) > 1 else None
+    for k, (label, level) in enumerate(floors.items()):
         ax.axhline(level, color=COLORS["clean"], ls=DASHES[(k + 1) % len(DASHES)], lw=1.2)
-        # two close floors: the lowest one's label goes under its line, every other one's over
-        # its own, so that no label sits between two lines where it could name either
-        below = level == lowest and len(floors or {}) > 1
+        below = level == lowest
         ax.annotate(
             label,
             (1.0, level),
