@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from helpers._checks import as_float_tensor
+from helpers.i18n import N_, gettext
 from helpers.plots.style import COLORS
 
 __all__ = [
@@ -34,6 +35,16 @@ __all__ = [
 CELL_COLORS = {cell: COLORS[cell] for cell in ("rnn", "lstm", "gru")}
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 DASHES = ("-", "--", "-.", ":")
+# what the figures say, in the notebook's language (helpers.i18n): their own labels, and the
+# labels handed to them where the catalog has those (the recall sweep's configurations, named
+# by memory.run_label, are marked here: the code keeps them as keys, only the figure translates)
+GATE_TITLES = {"input": N_("input gate"), "forget": N_("forget gate"), "output": N_("output gate")}
+CONFIGURATIONS = (
+    N_("RNN, 64 units"),
+    N_("LSTM, forget bias 1"),
+    N_("LSTM, forget bias 5"),
+    N_("GRU, update bias 5"),
+)
 
 
 def _positive_series(name: str, values: object) -> torch.Tensor:
@@ -85,7 +96,7 @@ def plot_loss_curves(
             y,
             DASHES[k // len(colours) % len(DASHES)],
             color=colours[k % len(colours)],
-            label=label,
+            label=gettext(label),
         )
     floors = dict(floors or {})
     for label, level in floors.items():
@@ -98,7 +109,7 @@ def plot_loss_curves(
         ax.axhline(level, color=COLORS["clean"], ls=DASHES[(k + 1) % len(DASHES)], lw=1.2)
         below = level == lowest
         ax.annotate(
-            label,
+            gettext(label),
             (1.0, level),
             xycoords=("axes fraction", "data"),
             xytext=(3, -2 if below else 2),
@@ -108,7 +119,7 @@ def plot_loss_curves(
             color="#555555",
         )
     ax.set_yscale("log")
-    ax.set(xlabel="epoch", ylabel="MSE")
+    ax.set(xlabel=gettext("epoch"), ylabel="MSE")
     ax.legend(loc="upper right", fontsize=8)
     return ax
 
@@ -145,10 +156,11 @@ def plot_gate_histograms(
                 color=colours[k % len(colours)],
                 ls=DASHES[k % len(DASHES)],
                 lw=1.6,
-                label=label,
+                label=gettext(label),
             )
-        ax.set(title=f"{gate} gate", xlabel="gate value", xlim=(0, 1))
-    axes[0].set_ylabel("share of values")
+        title = gettext(GATE_TITLES[gate]) if gate in GATE_TITLES else f"{gate} gate"
+        ax.set(title=title, xlabel=gettext("gate value"), xlim=(0, 1))
+    axes[0].set_ylabel(gettext("share of values"))
     axes[-1].legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
@@ -194,12 +206,12 @@ def plot_recall_sweep(
             color=colour,
             marker=marker,
             ms=5,
-            label=label,
+            label=gettext(label),
         )
     ax.axhline(1.0, color=COLORS["clean"], ls="--", lw=1.2)
     ax.axhline(solved, color=COLORS["clean"], ls=":", lw=1.2)
     ax.annotate(
-        "chance",
+        gettext("chance"),
         (0.0, 1.0),
         xycoords=("axes fraction", "data"),
         xytext=(3, 3),
@@ -208,7 +220,7 @@ def plot_recall_sweep(
         color="#555555",
     )
     ax.annotate(
-        "solved below",
+        gettext("solved below"),
         (0.0, solved),
         xycoords=("axes fraction", "data"),
         xytext=(3, 3),
@@ -220,7 +232,10 @@ def plot_recall_sweep(
     all_lags = sorted({lag for by_lag in summary.values() for lag in by_lag})
     ax.set_xticks(all_lags, [str(lag) for lag in all_lags])
     ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
-    ax.set(xlabel="lag L (steps between the value and the question)", ylabel="test error / chance")
+    ax.set(
+        xlabel=gettext("lag L (steps between the value and the question)"),
+        ylabel=gettext("test error / chance"),
+    )
     ax.set_ylim(-0.05, 1.35)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     return ax
@@ -259,12 +274,12 @@ def plot_reach_by_lag(
                 color=colour,
                 marker=marker if style == "-" else None,
                 ms=4,
-                label=label if style == "-" else None,
+                label=gettext(label) if style == "-" else None,
             )
     if remembered is not None:
         ax.axvline(remembered, color=COLORS["clean"], ls="--", lw=1.2)
     ax.set(
-        xlabel="lag k (steps back from the output)",
+        xlabel=gettext("lag k (steps back from the output)"),
         ylabel=r"$\|\partial \hat y / \partial x_{T-k}\|$",
     )
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
@@ -307,12 +322,16 @@ def plot_horizon_error(
             linewidth=0,
         )
         ax.plot(
-            horizon, values.median(0).values, DASHES[k % len(DASHES)], color=colour, label=label
+            horizon,
+            values.median(0).values,
+            DASHES[k % len(DASHES)],
+            color=colour,
+            label=gettext(label),
         )
     if data_end is not None:
         ax.axvline(data_end + 0.5, color=COLORS["clean"], ls="--", lw=1.2)
         ax.annotate(
-            "end of the data",
+            gettext("end of the data"),
             (data_end + 0.5, 0.98),
             xycoords=("data", "axes fraction"),
             xytext=(3, 0),
@@ -323,8 +342,8 @@ def plot_horizon_error(
             color="#555555",
         )
     ax.set(
-        xlabel="forecast horizon (steps after the last training point)",
-        ylabel="|forecast − sin(x)|",
+        xlabel=gettext("forecast horizon (steps after the last training point)"),
+        ylabel=gettext("|forecast − sin(x)|"),
     )
     ax.legend(loc="upper left", fontsize=8)
     return ax
@@ -358,14 +377,15 @@ def plot_window_floors(
             DASHES[k % len(DASHES)],
             marker=MARKERS[k % len(MARKERS)],
             color=COLORS["clean"] if k else "#444444",
-            label=label,
+            label=gettext(label),
         )
     for label, value in (models or {}).items():
         if not (value > 0 and math.isfinite(value)):
             raise ValueError(f"models[{label!r}] must be a positive number, got {value!r}.")
-        ax.axhline(value, color=_colour(label), lw=1.4, alpha=0.9, label=label)
+        ax.axhline(value, color=_colour(label), lw=1.4, alpha=0.9, label=gettext(label))
     ax.set(
-        xlabel="points the predictor reads (the most recent ones)", ylabel="expected one-step MSE"
+        xlabel=gettext("points the predictor reads (the most recent ones)"),
+        ylabel=gettext("expected one-step MSE"),
     )
     ax.legend(loc="upper right", fontsize=8)
     return ax
