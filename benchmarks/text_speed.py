@@ -4,8 +4,17 @@ Both train the lecture's ``LSTM(28, 256)`` + ``Linear(256, 28)`` on the same tex
 90 % of *The Time Machine*, 28 tokens) with the same batches (32 rows, 35 steps, the state
 carried over and detached) and gradient clipping at 1:
 
-- d2l: SGD, learning rate 1, no dropout (d2l.ai, "Recurrent Neural Networks");
+- d2l: Dive into Deep Learning's recipe for this network, as d2l 0.x and its Chinese edition,
+  d2l-zh, train it with ``train_ch8`` in the LSTM section's concise implementation
+  (``num_epochs, lr = 500, 1``): SGD at learning rate 1, clipping at 1, the state carried over and
+  detached, no dropout. d2l trains on the first 10,000 tokens of the book by default
+  (``load_data_time_machine(..., max_tokens=10000)``); here it gets the same 160,745-token
+  training text as the book's recipe, which helps it;
 - the book: Adam, learning rate 0.005, dropout 0.5 on the LSTM's outputs.
+
+"d2l's best" is the lowest held-out perplexity its recipe reaches *within the budget*: at
+120 CPU-seconds its curve is still falling (each seed's best comes in the last few seconds), so
+a longer budget would bring it lower. The comparison is how soon the book's recipe gets there.
 
 Each runs for ``--budget`` CPU seconds of updates (one thread; evaluation excluded) and is
 scored on the held-out last 10 % every ``--every`` CPU seconds. The script prints both curves
@@ -16,8 +25,10 @@ helpers/resources/text_speed.json, which chapter 7 plots).
     python benchmarks/text_speed.py                 # 2 recipes x 3 seeds x 120 CPU-s
     python benchmarks/text_speed.py --quick         # a smoke test of the script (~10 s)
 
-CPU time, not wall-clock time: on a shared machine other programs stretch the wall clock but
-barely change the CPU time a computation needs.
+CPU time, not wall-clock time: other programs stretch the wall clock far more than the CPU
+time a computation needs, but they do not leave it alone. On the 2-core build machine, with
+five other busy processes, a CPU-second bought about a third fewer LSTM updates (943 against
+1,436 in 45 CPU-s, text_compare.py's seed 0): run the measurements on a quiet machine.
 """
 
 from __future__ import annotations

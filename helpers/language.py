@@ -151,13 +151,28 @@ def ngram_perplexities(
 ) -> dict[int, float]:
     """Held-out perplexity of count-based n-gram models, n = 1 .. ``max_order``: the baselines.
 
+    The exponential of the mean of ``ngram_losses``, which says how each token is predicted.
+
+    Shapes: train_ids (n,) int64, held_out (m,) int64 -> {order: perplexity}.
+    """
+    losses = ngram_losses(train_ids, held_out, max_order)
+    return {k + 1: math.exp(losses[k].mean().item()) for k in range(len(losses))}
+
+
+def ngram_losses(
+    train_ids: torch.Tensor, held_out: torch.Tensor, max_order: int = 5
+) -> torch.Tensor:
+    """The cross-entropy of each held-out token under count-based n-gram models, n = 1 .. max_order.
+
     An n-gram model predicts a token from the n - 1 before it by counting what followed that
     context in ``train_ids``. Rare contexts give unreliable counts, so each order mixes in the
     next shorter one (interpolated Witten-Bell smoothing, which has no setting to tune): a
     context seen often with few different followers is trusted more. Order 1 counts letters
-    and mixes in a uniform guess. Context never crosses the start of ``held_out``.
+    and mixes in a uniform guess. Context never crosses the start of ``held_out``: its first
+    token is predicted from nothing, its second from one token, and so on.
 
-    Shapes: train_ids (n,) int64, held_out (m,) int64 -> {order: perplexity}.
+    Shapes: train_ids (n,) int64, held_out (m,) int64 -> (max_order, m) float64, in nats:
+    row n - 1 holds -log p(token | the n - 1 before it).
     """
     _check_ids("train_ids", train_ids, at_least=1)
     _check_ids("held_out", held_out, at_least=1)
@@ -176,7 +191,7 @@ def ngram_perplexities(
             entry[0] += c
             entry[1] += 1
         seen.append(by_context)
-    nll = [0.0] * max_order
+    nll = [[0.0] * len(held) for _ in range(max_order)]
     for i in range(len(held)):
         p = 1.0 / vocab
         for k in range(max_order):  # k tokens of context
@@ -187,8 +202,8 @@ def ngram_perplexities(
                     p = (counts[k].get(context + held[i : i + 1], 0) + distinct * p) / (
                         total + distinct
                     )
-            nll[k] -= math.log(p)
-    return {k + 1: math.exp(nll[k] / len(held)) for k in range(max_order)}
+            nll[k][i] = -math.log(p)
+    return torch.tensor(nll, dtype=torch.float64)
 
 
 @dataclass(frozen=True)

@@ -183,17 +183,46 @@ def lstm_net(layer=nn.LSTM, batch_first=True, step=-1, unpack=True):
     return LSTMNet
 
 
-def gru_cell(swap_z=False, swap_rz=False, no_reset=False):
-    def gru_step_by_hand(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+def gru_cho(pytorch=False, gated_bias=False, swap_z=False, no_reset=False):
+    def gru_step_cho(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
         x_r, x_z, x_n = (x @ weight_ih.T + bias_ih).chunk(3, dim=1)
-        h_r, h_z, h_n = (h_prev @ weight_hh.T + bias_hh).chunk(3, dim=1)
-        r, z = torch.sigmoid(x_r + h_r), torch.sigmoid(x_z + h_z)
-        if swap_rz:
-            r, z = z, r
-        n = torch.tanh(x_n + (h_n if no_reset else r * h_n))
+        w_hr, w_hz, w_hn = weight_hh.chunk(3, dim=0)
+        b_hr, b_hz, b_hn = bias_hh.chunk(3)
+        r = torch.sigmoid(x_r + h_prev @ w_hr.T + b_hr)
+        z = torch.sigmoid(x_z + h_prev @ w_hz.T + b_hz)
+        if pytorch:
+            from_h = r * (h_prev @ w_hn.T + b_hn)
+        elif gated_bias:
+            from_h = (r * h_prev) @ w_hn.T + r * b_hn
+        elif no_reset:
+            from_h = h_prev @ w_hn.T + b_hn
+        else:
+            from_h = (r * h_prev) @ w_hn.T + b_hn
+        n = torch.tanh(x_n + from_h)
         return z * n + (1 - z) * h_prev if swap_z else (1 - z) * n + z * h_prev
 
-    return gru_step_by_hand
+    return gru_step_cho
+
+
+def batches_wrong(kind):
+    def tbptt_batches(ids, batch_size, n_time):
+        if kind == "windows grouped":  # consecutive windows, grouped into batches
+            windows = [ids[t : t + n_time] for t in range(0, len(ids) - n_time, n_time)]
+            grouped = [
+                torch.stack(windows[k : k + batch_size])
+                for k in range(0, len(windows) - batch_size + 1, batch_size)
+            ]
+            return [(inputs, inputs + 1) for inputs in grouped]
+        per_row = (len(ids) - (kind != "no room for the last target")) // batch_size
+        inputs = ids[: batch_size * per_row].view(batch_size, per_row)
+        targets = ids[1 : batch_size * per_row + 1]
+        targets = inputs if kind == "targets = inputs" else targets.view(batch_size, -1)
+        return [
+            (inputs[:, t : t + n_time], targets[:, t : t + n_time])
+            for t in range(0, per_row - n_time + 1, n_time)
+        ]
+
+    return tbptt_batches
 
 
 def next_is_last_point(window, step):
@@ -287,7 +316,12 @@ WRONG = {
         lstm_net(unpack=False),
     ],
     ("chapter5", "q2"): [(1152, 320), (1280, 304), (320, 1280)],
-    ("chapter6", "q1"): [gru_cell(swap_z=True), gru_cell(swap_rz=True), gru_cell(no_reset=True)],
+    ("chapter6", "q1"): [
+        gru_cho(pytorch=True),
+        gru_cho(gated_bias=True),
+        gru_cho(swap_z=True),
+        gru_cho(no_reset=True),
+    ],
     ("chapter6", "q2"): [(0.731, 0.9933), (0.51, 2.5e-14), (1e-5, 0.51), (1.5, 0.5)],
     ("chapter6", "q3"): [next_is_last_point, next_from_a_sine_only],
     ("chapter7", "q1"): [
@@ -301,6 +335,11 @@ WRONG = {
         temperature_probs_wrong("times"),
         temperature_probs_wrong("ignored"),
         temperature_probs_wrong("no softmax"),
+    ],
+    ("chapter7", "q5"): [
+        batches_wrong("windows grouped"),
+        batches_wrong("targets = inputs"),
+        batches_wrong("no room for the last target"),
     ],
 }
 
@@ -365,11 +404,16 @@ def test_verdicts_name_the_typical_mistake():
     assert "o * tanh(c)" in chapter4.q1.check(coupled_cell(squash_c=False)).text
     from helpers.exercises import chapter6
 
-    assert "z and 1 - z are swapped" in chapter6.q1.check(gru_cell(swap_z=True)).text
-    assert "r and z are swapped" in chapter6.q1.check(gru_cell(swap_rz=True)).text
-    assert "reset gate is missing" in chapter6.q1.check(gru_cell(no_reset=True)).text
+    assert "PyTorch's variant" in chapter6.q1.check(gru_cho(pytorch=True)).text
+    assert "b_hn is added after" in chapter6.q1.check(gru_cho(gated_bias=True)).text
+    assert "z and 1 - z are swapped" in chapter6.q1.check(gru_cho(swap_z=True)).text
+    assert "reset gate is missing" in chapter6.q1.check(gru_cho(no_reset=True)).text
     assert "what one step keeps" in chapter6.q2.check(0.731, 0.9933).text
     assert "last point" in chapter6.q3.check(next_is_last_point).text
+    from helpers.exercises import chapter7
+
+    assert "continue row b" in chapter7.q5.check(batches_wrong("windows grouped")).text
+    assert "shifted by one" in chapter7.q5.check(batches_wrong("targets = inputs")).text
 
 
 @pytest.mark.parametrize(

@@ -524,6 +524,19 @@ def test_longer_context_wins_on_a_predictable_text():
     assert ppl[2] < 1.1  # each one fixes the next
 
 
+def test_ngram_losses_are_the_baselines_token_by_token():
+    train, held = ids_of("the time machine by h g wells " * 5), ids_of("the machine by wells")
+    losses = language.ngram_losses(train, held, max_order=3)
+    assert losses.shape == (3, len(held)) and losses.dtype == torch.float64
+    ppl = language.ngram_perplexities(train, held, 3)
+    for n in (1, 2, 3):
+        assert math.exp(losses[n - 1].mean()) == pytest.approx(ppl[n], rel=1e-12)
+    # the first held-out token has no context: every order gives it the unigram's loss
+    assert losses[0, 0] == losses[1, 0] == losses[2, 0]
+    # "e" after "th" is certain in this training text: the trigram is nearly sure of it
+    assert losses[2, 2] < 0.2 and losses[0, 2] > 1
+
+
 def test_ngram_baselines_on_the_book():
     train, held = text.split(text.encode(text.read_book()))
     ppl = language.ngram_perplexities(train, held, 5)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -67,25 +67,29 @@ def test_first_time_at_or_below():
 
 
 def test_compare_measurements_are_complete(compared):
-    windows, cells, dropout = compared["windows"], compared["cells"], compared["dropout"]
+    windows, cells, tune = compared["windows"], compared["cells"], compared["tune"]
     assert set(windows["runs"]) == {"carried", "random"}
-    assert set(cells["runs"]) == {"rnn", "lstm", "gru"}
-    assert set(dropout["runs"]) == {"lstm"}
+    assert set(cells["runs"]) == {"rnn", "rnn-520", "lstm", "lstm-no-dropout", "gru"}
+    assert "dropout" not in compared  # the LSTM without dropout is a variant of the cells part
     assert windows["recipe"] == cells["recipe"] == asdict(language.BOOK_RECIPE)
-    assert dropout["recipe"] == asdict(replace(language.BOOK_RECIPE, dropout=0.0))
-    for part in (windows, cells, dropout):
-        assert all(len(runs) == len(part["seeds"]) >= 3 for runs in part["runs"].values())
+    for part in (windows, cells):
+        assert part["seeds"] == list(range(6))  # six seeds: a 6-of-6 split has p = 0.031
+        assert all([r["seed"] for r in runs] == part["seeds"] for runs in part["runs"].values())
     for runs in windows["runs"].values():
         assert all(run["curve"][-1]["step"] == windows["steps"] for run in runs)
-    for part in (cells, dropout):
-        for runs in part["runs"].values():
-            assert all(run["curve"][-1]["seconds"] >= part["cpu_seconds"] for run in runs)
-    # the dropout part repeats the cells part's LSTM runs with dropout off, nothing else
-    assert (dropout["cpu_seconds"], dropout["every"], dropout["seeds"]) == (
-        cells["cpu_seconds"],
-        cells["every"],
-        cells["seeds"],
-    )
+    for runs in cells["runs"].values():
+        assert all(run["curve"][-1]["seconds"] >= cells["cpu_seconds"] for run in runs)
+    settings = {
+        name: {(r["hidden_size"], r["lr"], r["parameters"]) for r in runs}
+        for name, runs in cells["runs"].items()
+    }
+    wide = (520, tune["chosen_lr"], 300_588)  # as large as the LSTM, at its own rate
+    assert settings["rnn-520"] == {wide} and settings["lstm"] == {(256, 0.005, 300_060)}
+    # the rate was chosen on the validation slice, by the final score, on a seed of its own
+    finals = {lr: rs[0]["curve"][-1]["perplexity"] for lr, rs in tune["runs"].items()}
+    assert tune["scored_on"] == "validation" and tune["seeds"] == [text_compare.TUNE_SEED]
+    assert float(min(finals, key=finals.__getitem__)) == tune["chosen_lr"]
+    assert text_compare.TUNE_SEED not in cells["seeds"]
 
 
 def test_the_script_s_defaults_made_the_measurements(compared, speed):

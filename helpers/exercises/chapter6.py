@@ -1,4 +1,5 @@
-"""Exercises of chapter 6 (Why an LSTM?): a GRU step, how long a gate keeps, the 10-point floor.
+"""Exercises of chapter 6 (Why an LSTM?): Cho et al.'s GRU step, how long a gate keeps, the
+10-point floor.
 
 Loaded in the notebook with ``from helpers.exercises import chapter6 as ex``.
 """
@@ -19,58 +20,78 @@ from helpers.floors import SINE_STEP, least_squares_weights
 KEEP_BIASES, KEEP_STEPS = (1.0, 5.0), 100  # q2: forget biases, and the steps a value must last
 
 
-def gru_step_by_hand(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
-    """One GRU step, PyTorch's gate order r, z, n.
+def gru_step_cho(x, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    """One GRU step as Cho et al. (2014) wrote it: the reset gate scales the old state
+    *before* the matrix product. PyTorch's weights, gate order r, z, n.
 
     Shapes: x (batch, input_size), h_prev (batch, hidden) -> (batch, hidden).
     """
-    from_x = x @ weight_ih.T + bias_ih  # (B, 3 * hidden): blocks r, z, n
-    from_h = h_prev @ weight_hh.T + bias_hh
-    x_r, x_z, x_n = from_x.chunk(3, dim=1)
-    h_r, h_z, h_n = from_h.chunk(3, dim=1)
+    x_r, x_z, x_n = (x @ weight_ih.T + bias_ih).chunk(3, dim=1)  # (B, hidden) each
+    w_hr, w_hz, w_hn = weight_hh.chunk(3, dim=0)  # (hidden, hidden) each
+    b_hr, b_hz, b_hn = bias_hh.chunk(3)  # (hidden,) each
     ### BEGIN SOLUTION
-    r = torch.sigmoid(x_r + h_r)  # reset gate: how much of the old state the candidate sees
-    z = torch.sigmoid(x_z + h_z)  # update gate: how much of the old state to keep
-    n = torch.tanh(x_n + r * h_n)  # candidate
+    r = torch.sigmoid(x_r + h_prev @ w_hr.T + b_hr)  # reset gate
+    z = torch.sigmoid(x_z + h_prev @ w_hz.T + b_hz)  # update gate
+    n = torch.tanh(x_n + (r * h_prev) @ w_hn.T + b_hn)  # r scales h_prev, then the product
     return (1 - z) * n + z * h_prev
     ### END SOLUTION
 
 
-def _gru_mistakes(x_parts, h_parts, h_prev) -> list[tuple[torch.Tensor, str]]:
-    (x_r, x_z, x_n), (h_r, h_z, h_n) = x_parts, h_parts
-    r, z = torch.sigmoid(x_r + h_r), torch.sigmoid(x_z + h_z)
-    n = torch.tanh(x_n + r * h_n)
+def _cho_mistakes(x_parts, h_prev, weight_hh, bias_hh) -> list[tuple[torch.Tensor, str]]:
+    (x_r, x_z, x_n), (w_hr, w_hz, w_hn), (b_hr, b_hz, b_hn) = (
+        x_parts,
+        weight_hh.chunk(3, dim=0),
+        bias_hh.chunk(3),
+    )
+    r = torch.sigmoid(x_r + h_prev @ w_hr.T + b_hr)
+    z = torch.sigmoid(x_z + h_prev @ w_hz.T + b_hz)
+    n = torch.tanh(x_n + (r * h_prev) @ w_hn.T + b_hn)
+    n_pytorch = torch.tanh(x_n + r * (h_prev @ w_hn.T + b_hn))
     return [
-        (z * n + (1 - z) * h_prev, "z and 1 - z are swapped: in PyTorch z keeps the old state"),
         (
-            (1 - r) * torch.tanh(x_n + z * h_n) + r * h_prev,
-            "r and z are swapped: PyTorch packs the blocks in the order r, z, n",
+            (1 - z) * n_pytorch + z * h_prev,
+            "that is PyTorch's variant, the reset gate on the product: Cho et al. apply r to "
+            "h_prev before multiplying by W_hn",
         ),
         (
-            (1 - z) * torch.tanh(x_n + h_n) + z * h_prev,
-            "the reset gate is missing: it multiplies the old state's part of the candidate",
+            (1 - z) * torch.tanh(x_n + (r * h_prev) @ w_hn.T + r * b_hn) + z * h_prev,
+            "the bias b_hn is added after the product; only h_prev goes through the reset gate",
+        ),
+        (
+            z * n + (1 - z) * h_prev,
+            "z and 1 - z are swapped: in PyTorch's order z keeps the old state",
+        ),
+        (
+            (1 - z) * torch.tanh(x_n + h_prev @ w_hn.T + b_hn) + z * h_prev,
+            "the reset gate is missing: it multiplies h_prev inside the candidate",
         ),
     ]
 
 
-def _check_gru_step(fn: Callable[..., Any]) -> str:
+def _check_gru_cho(fn: Callable[..., Any]) -> str:
     cases = {"one sequence, 4 units": (1, 1, 4), "a batch of 3": (3, 2, 5), "6 units": (2, 3, 6)}
+    differs = []
     for k, (name, (batch, n_in, hidden)) in enumerate(cases.items(), 1):
         generator = seeded(60 + k)
-        reference = nn.GRUCell(n_in, hidden)
-        weights = [torch.randn(p.shape, generator=generator) for p in reference.parameters()]
+        layer = nn.GRUCell(n_in, hidden)
+        weights = [torch.randn(p.shape, generator=generator) for p in layer.parameters()]
+        x = torch.randn(batch, n_in, generator=generator)
+        h_prev = torch.randn(batch, hidden, generator=generator)
         with torch.no_grad():
-            for p, w in zip(reference.parameters(), weights, strict=True):
+            for p, w in zip(layer.parameters(), weights, strict=True):
                 p.copy_(w)
-            x = torch.randn(batch, n_in, generator=generator)
-            h_prev = torch.randn(batch, hidden, generator=generator)
-            expected = reference(x, h_prev)
+            expected = gru_step_cho(x, h_prev, *weights)
+            differs.append((expected - layer(x, h_prev)).abs().max().item())
             x_parts = (x @ weights[0].T + weights[2]).chunk(3, dim=1)
-            h_parts = (h_prev @ weights[1].T + weights[3]).chunk(3, dim=1)
         case = f"case {k}/3 ({name})"
         got = call_answer(fn, case, x.clone(), h_prev.clone(), *(w.clone() for w in weights))
-        expect_close("h", got, expected, case, _gru_mistakes(x_parts, h_parts, h_prev))
-    return "your step matches PyTorch's nn.GRUCell on all 3 cases, gate order r, z, n included."
+        mistakes = _cho_mistakes(x_parts, h_prev, weights[1], weights[3])
+        expect_close("h", got, expected, case, mistakes)
+    return (
+        f"your step is Cho et al.'s GRU on all 3 cases. With the same weights it differs from "
+        f"PyTorch's nn.GRUCell by up to {max(differs):.2f}: two cells with one name, whose "
+        "trained weights do not carry over from one to the other."
+    )
 
 
 def _kept_after() -> tuple[float, ...]:
@@ -136,19 +157,21 @@ def _check_least_squares(fn: Callable[..., Any]) -> str:
 EXERCISES = bind_exercises(
     globals(),
     CodeExercise(
-        title="A GRU step by hand",
-        reference=gru_step_by_hand,
-        checker=_check_gru_step,
+        title="The GRU as Cho et al. wrote it",
+        reference=gru_step_cho,
+        checker=_check_gru_cho,
         hints=[
-            "Two gates come from sigmoids of the sums: r from the first block, z from the "
-            "second. The candidate n is a tanh.",
-            "Only the old state's share of the candidate goes through the reset gate: "
-            "`n = tanh(x_n + r * h_n)`. Then mix: `(1 - z) * n + z * h_prev`.",
+            "The gates are as in `gru_step`: `r = sigmoid(x_r + h_prev @ w_hr.T + b_hr)`, and "
+            "z likewise with the second blocks. Only the candidate changes.",
+            "Scale the old state first, then multiply: "
+            "`n = tanh(x_n + (r * h_prev) @ w_hn.T + b_hn)`. The mix is the same as "
+            "PyTorch's: `(1 - z) * n + z * h_prev`.",
         ],
-        explanation="PyTorch's GRU: $r = \\sigma(\\cdot)$, $z = \\sigma(\\cdot)$, "
-        "$n = \\tanh(W_{in} x + b_{in} + r \\odot (W_{hn} h + b_{hn}))$, "
-        "$h' = (1 - z) \\odot n + z \\odot h$. With $z$ near 1 the old state passes on "
-        "unchanged: the GRU's version of the LSTM's forget gate.",
+        explanation="Cho et al.'s candidate is $n = \\tanh(W_{in} x + b_{in} + W_{hn} (r \\odot h) "
+        "+ b_{hn})$; PyTorch's (and cuDNN's) is $\\tanh(W_{in} x + b_{in} + r \\odot "
+        "(W_{hn} h + b_{hn}))$. Both are GRUs; PyTorch's form lets one matrix "
+        "product cover all three blocks of $W_h h$ at once, which is faster. Weights trained "
+        "in one form do not give the same outputs in the other.",
     ),
     PredictExercise(
         title="How much does a forget gate keep?",

@@ -1,4 +1,5 @@
-"""Exercises of chapter 7 (An LSTM that writes): encoding, perplexity, temperature, detaching.
+"""Exercises of chapter 7 (An LSTM that writes): encoding, perplexity, temperature, detaching,
+the batches of truncated BPTT.
 
 Loaded in the notebook with ``from helpers.exercises import chapter7 as ex``.
 """
@@ -14,6 +15,7 @@ import torch
 from helpers import text
 from helpers.exercises.checking import Fail, as_number, call_answer, expect_close, fmt, one_line
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
+from helpers.i18n import gettext
 
 
 def encode_chars(s):
@@ -124,6 +126,90 @@ def _check_temperature(fn: Callable[..., Any]) -> str:
     )
 
 
+def tbptt_batches(ids, batch_size, n_time):
+    """The batches of truncated BPTT over ids: a list of (inputs, targets) pairs.
+
+    Cut ids into batch_size rows of equal length, read side by side n_time tokens at a time,
+    so that row b of each batch continues row b of the batch before; the target of each
+    input is the token after it. What does not fill a whole window is left out.
+
+    Shapes: ids (n,) int64 -> pairs of (batch_size, n_time) tensors.
+    """
+    ### BEGIN SOLUTION
+    per_row = (len(ids) - 1) // batch_size  # inputs per row: each needs the token after it
+    inputs = ids[: batch_size * per_row].view(batch_size, per_row)
+    targets = ids[1 : batch_size * per_row + 1].view(batch_size, per_row)
+    return [
+        (inputs[:, t : t + n_time], targets[:, t : t + n_time])
+        for t in range(0, per_row - n_time + 1, n_time)
+    ]
+    ### END SOLUTION
+
+
+_BATCH_CASES = [(23, 2, 3), (100, 4, 5), (50, 3, 7), (36, 5, 7)]  # (tokens, batch_size, n_time)
+
+
+def _check_batches(fn: Callable[..., Any]) -> str:
+    for k, (n, batch_size, n_time) in enumerate(_BATCH_CASES, 1):
+        case = gettext("case {k}/{total} (ids = torch.arange({n}), batch_size={b}, n_time={t})")
+        case = case.format(k=k, total=len(_BATCH_CASES), n=n, b=batch_size, t=n_time)
+        ids = torch.arange(n)  # token i is i: a wrong row shows where it was cut from
+        expected = list(text.sequential_batches(ids, batch_size, n_time))
+        got = call_answer(fn, case, ids.clone(), batch_size, n_time)
+        try:
+            got = [(inputs, targets) for inputs, targets in got]
+        except (TypeError, ValueError):
+            raise Fail(
+                gettext("{case}: return a list of (inputs, targets) pairs.").format(case=case)
+            ) from None
+        if len(got) != len(expected):
+            raise Fail(
+                gettext(
+                    "{case}: {got} batches, expected {expected}: each row holds "
+                    "(len(ids) - 1) // batch_size inputs (the last token of the text is only "
+                    "a target), and only whole windows of n_time count."
+                ).format(case=case, got=len(got), expected=len(expected))
+            )
+        for j, ((inputs, targets), (want_in, want_out)) in enumerate(
+            zip(got, expected, strict=True)
+        ):
+            for name, value, want in [("inputs", inputs, want_in), ("targets", targets, want_out)]:
+                where = gettext("{case}, batch {j}").format(case=case, j=j)
+                if not isinstance(value, torch.Tensor) or value.shape != want.shape:
+                    shape = tuple(value.shape) if isinstance(value, torch.Tensor) else value
+                    message = gettext(
+                        "{where}: {name} should be a tensor of shape {want}, got {got}."
+                    )
+                    raise Fail(
+                        message.format(
+                            where=where, name=name, want=tuple(want.shape), got=one_line(shape, 60)
+                        )
+                    )
+                if torch.equal(value, want):
+                    continue
+                if name == "targets" and torch.equal(value, want_in):
+                    message = gettext("{where}: the targets are the inputs shifted by one token.")
+                    raise Fail(message.format(where=where))
+                rows_adjacent = len(value) > 1 and bool(value[1, 0] == value[0, -1] + 1)
+                not_continued = j > 0 and not torch.equal(got[j - 1][0][:, -1] + 1, value[:, 0])
+                if name == "inputs" and (rows_adjacent or not_continued):
+                    hint = gettext(
+                        "row b of each batch must continue row b of the batch before: cut the "
+                        "text into batch_size long rows first, then take n_time columns at a time."
+                    )
+                else:
+                    hint = gettext("expected {want}.").format(want=one_line(want.tolist(), 80))
+                raise Fail(
+                    gettext("{where}: your {name} are {got}; {hint}").format(
+                        where=where, name=name, got=one_line(value.tolist(), 80), hint=hint
+                    )
+                )
+    return gettext(
+        "your batches match text.sequential_batches on every case: rows read side by side, "
+        "each batch continuing the last, the targets one token ahead."
+    )
+
+
 # in the order the notebook asks them: bind_exercises names them q1, q2, ...
 EXERCISES = bind_exercises(
     globals(),
@@ -187,5 +273,24 @@ EXERCISES = bind_exercises(
         "Detaching keeps the state's values (the model still reads the text as one stream) "
         "but cuts the gradient at the batch's start: the gradient reaches back at most 35 "
         "steps. That is truncated backpropagation through time.",
+    ),
+    CodeExercise(
+        title="Batches for truncated BPTT",
+        reference=tbptt_batches,
+        checker=_check_batches,
+        hints=[
+            "First cut the text into `batch_size` rows: each row gets "
+            "`per_row = (len(ids) - 1) // batch_size` inputs, and "
+            "`ids[: batch_size * per_row].view(batch_size, per_row)` lays them out.",
+            "The targets are the same rows one token later: "
+            "`ids[1 : batch_size * per_row + 1].view(batch_size, per_row)`. Then take columns "
+            "`t : t + n_time` of both, for t = 0, n_time, 2 n_time, ... while a whole window fits.",
+        ],
+        explanation="Rows first, windows second: the text becomes `batch_size` long rows read "
+        "side by side, and batch k takes columns `k * n_time` to `(k + 1) * n_time` of every row, "
+        "so row b of batch k + 1 starts where row b of batch k stopped. That is what lets the "
+        "state after one batch be the right start for the next. Cutting the text into "
+        "consecutive windows and grouping them into batches would give the same windows in "
+        "another order, and a carried state would then continue the wrong text.",
     ),
 )
