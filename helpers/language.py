@@ -105,7 +105,8 @@ def detach_state(state: State) -> State:
     if state is None:
         return None
     if isinstance(state, tuple):  # the LSTM's (h, c)
-        return tuple(s.detach() for s in state)
+        h, c = state
+        return h.detach(), c.detach()
     return state.detach()
 
 
@@ -255,10 +256,18 @@ class LMHistory:
 
     def curve(self) -> list[dict[str, float]]:
         """Update, CPU seconds and held-out perplexity of every checkpoint, rounded for JSON."""
-        return [
-            {"step": p.step, "seconds": round(p.seconds, 2), "perplexity": round(p.perplexity, 4)}
-            for p in self.checkpoints
-        ]
+        points = []
+        for p in self.checkpoints:
+            if p.perplexity is None:
+                raise ValueError("no held-out perplexity to record: pass held_out to train_lm.")
+            points.append(
+                {
+                    "step": p.step,
+                    "seconds": round(p.seconds, 2),
+                    "perplexity": round(p.perplexity, 4),
+                }
+            )
+        return points
 
 
 def _batches(ids: torch.Tensor, recipe: Recipe, generator: torch.Generator) -> Iterator:
