@@ -125,7 +125,7 @@ def train(
     epochs: int = 100,
     batch_size: int = 8,
     lr: float = 0.01,
-    optimizer: optim.Optimizer | None = None,
+    optimizer: optim.Optimizer | ClippedOptimizer | None = None,
     snapshot_every: int | None = 10,
     verbose: bool = True,
     seed: int | None = None,
@@ -135,7 +135,8 @@ def train(
     """Train ``model`` to map each window to the value after it; return its ``History``.
 
     Each epoch shuffles the samples, steps SGD (``lr``) on MSE per mini-batch and records the
-    mean batch loss. Every ``snapshot_every`` epochs and at the last one it forecasts in a
+    mean batch loss; an ``optimizer`` (a ``torch.optim`` one, or a ``ClippedOptimizer`` around
+    one) replaces that SGD. Every ``snapshot_every`` epochs and at the last one it forecasts in a
     closed loop from ``input_data[0]`` for ``len(input_data)`` steps (as the lecture does),
     stores that as a ``Snapshot`` and, if ``verbose``, prints the lecture's log line.
     ``seed`` fixes the shuffling order; model weights are seeded by whoever builds the model.
