@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import TypeVar
 
 import torch
 
@@ -36,6 +37,7 @@ from helpers import language, text
 
 OUT = Path(language.__file__).resolve().parent / "resources" / "text_compare.json"
 N_TIME = language.BOOK_RECIPE.n_time
+Variant = TypeVar("Variant")  # what tells a part's runs apart: carry the state or not, the cell
 
 
 def windows_run(carry_state: bool, seed: int, steps: int, every: int) -> dict:
@@ -84,18 +86,18 @@ def run_part(
     recipe: language.Recipe,
     settings: dict[str, float],
     seeds: list[int],
-    variants: dict[str, object],
-    run: Callable[[object, int], dict],
+    variants: dict[str, Variant],
+    run: Callable[[Variant, int], dict],
     describe: Callable[[dict], str],
-) -> dict:
+) -> dict[str, object]:
     """Run every variant for every seed (seed by seed) and gather them as one part."""
     start = time.process_time()
-    part = {"recipe": asdict(recipe), **settings, "seeds": seeds}
-    part["runs"] = {name: [] for name in variants}
+    runs: dict[str, list[dict]] = {name: [] for name in variants}
+    part: dict[str, object] = {"recipe": asdict(recipe), **settings, "seeds": seeds, "runs": runs}
     for seed in seeds:
         for name, variant in variants.items():
             result = run(variant, seed)
-            part["runs"][name].append(result)
+            runs[name].append(result)
             print(f"seed {seed}, {name:7s}: {describe(result)}", flush=True)
     part["cpu_seconds_total"] = round(time.process_time() - start, 1)
     return part
