@@ -30,8 +30,8 @@ from helpers.training import (
     OPTIMIZERS,
     ClippedOptimizer,
     TrainingDiverged,
-    _threads,
-    _want_progress,
+    threads,
+    want_progress,
 )
 
 __all__ = [
@@ -141,7 +141,7 @@ def perplexity(model: nn.Module, ids: torch.Tensor, *, n_time: int | None = None
             )
         inputs = inputs[:, : k * n_time].reshape(k, n_time)  # (windows, n_time)
         targets = targets[:, : k * n_time].reshape(k, n_time)
-    with eval_mode(model), _threads(1):  # step by step, small matrices: more threads only wait
+    with eval_mode(model), threads(1):  # step by step, small matrices: more threads only wait
         logits, _ = model(inputs)  # (windows, n_time, 28), or (1, n - 1, 28)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
     return math.exp(loss.item())
@@ -351,7 +351,7 @@ def train_lm(
         model.drop.p = recipe.dropout
     history = LMHistory(recipe)
     bar = None
-    if _want_progress(progress):
+    if want_progress(progress):
         from tqdm.auto import tqdm  # imported here: only live sessions draw a bar
 
         unit = "step" if steps is not None else "CPU s"
@@ -389,7 +389,7 @@ def train_lm(
     losses: list[float] = []  # since the last checkpoint
     seen = 0  # clipping.norms recorded before the last checkpoint
     try:
-        with _threads(num_threads):
+        with threads(num_threads):
             checkpoint(0, 0.0, [], [])  # the untrained model
             next_mark = every
             model.train()
@@ -476,7 +476,7 @@ def generate(
         low_open=True,
     )
     new: list[int] = []
-    with eval_mode(model), _threads(1):  # one character at a time: more threads only wait
+    with eval_mode(model), threads(1):  # one character at a time: more threads only wait
         logits, state = model(ids.view(1, -1))  # read the whole prompt once
         for _ in range(length):
             last = logits[0, -1]  # (28,): scores for the character after the last one

@@ -27,7 +27,7 @@ from helpers.cache import RESOURCES, load_cache
 from helpers.data import RECALL_CHANCE_MSE, delayed_recall
 from helpers.forecast import eval_mode
 from helpers.models import CELLS, SequenceRegressor, seeded_model
-from helpers.training import ClippedOptimizer, TrainingDiverged, _threads
+from helpers.training import ClippedOptimizer, TrainingDiverged, threads
 
 __all__ = [
     "SOLVED",
@@ -79,7 +79,7 @@ def flush_denormals() -> Iterator[None]:
     Vanishing gradients pass through subnormal numbers (below about 1e-38), which CPUs handle
     many times slower; flushing them to zero changes no result that matters here.
     """
-    with _threads(1):
+    with threads(1):
         torch.set_flush_denormal(True)
         try:
             yield

@@ -13,7 +13,7 @@ from torch import nn, optim
 
 from helpers.forecast import closed_loop
 from helpers.models import SequenceRegressor
-from helpers.training import History, Snapshot, TrainingDiverged, train
+from helpers.training import History, Snapshot, TrainingDiverged, threads, train, want_progress
 
 LOG_LINE = re.compile(r"^Epochs: +(\d+)  Loss Train: (\d+\.\d{6})$")
 
@@ -210,7 +210,28 @@ def test_huge_learning_rate_raises_training_diverged(windows, restore_threads):
     assert torch.get_num_threads() == 2  # restored on the way out too
 
 
+def test_threads_sets_the_count_inside_and_restores_it(restore_threads):
+    torch.set_num_threads(2)
+    with pytest.raises(KeyError), threads(1):
+        assert torch.get_num_threads() == 1
+        raise KeyError("inside")
+    assert torch.get_num_threads() == 2
+    with threads(None):
+        assert torch.get_num_threads() == 2
+
+
 # ---------------------------------------------------------------- progress bar
+
+
+def test_want_progress_follows_the_argument_then_the_session(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    monkeypatch.setenv("HELPERS_PROGRESS", "0")
+    assert want_progress(True) and not want_progress(False)
+    assert not want_progress(None)  # HELPERS_PROGRESS=0: book builds draw no bar
+    monkeypatch.delenv("HELPERS_PROGRESS")
+    assert want_progress(None)  # a live kernel
+    monkeypatch.delitem(sys.modules, "ipykernel")
+    assert not want_progress(None)
 
 
 def test_progress_bar_when_asked(windows, capsys):
