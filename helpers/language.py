@@ -24,8 +24,7 @@ from torch import nn, optim
 from helpers import text
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
 from helpers.cache import RESOURCES, load_cache
-from helpers.forecast import eval_mode
-from helpers.models import CELLS
+from helpers.models import CELLS, eval_mode
 from helpers.training import (
     OPTIMIZERS,
     ClippedOptimizer,

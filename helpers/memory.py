@@ -25,8 +25,7 @@ from torch import nn
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
 from helpers.cache import RESOURCES, load_cache
 from helpers.data import RECALL_CHANCE_MSE, delayed_recall
-from helpers.forecast import eval_mode
-from helpers.models import CELLS, SequenceRegressor, seeded_model
+from helpers.models import CELLS, SequenceRegressor, eval_mode, seeded_model
 from helpers.training import ClippedOptimizer, TrainingDiverged, threads
 
 __all__ = [
