@@ -36,7 +36,6 @@ __all__ = [
     "N_VALID",
     "SINE_CACHE",
     "WORKING",
-    "ClippedOptimizer",
     "Fit",
     "Recipe",
     "Scores",

@@ -1,4 +1,4 @@
-"""helpers.training.train: the lecture's loop, made fast and checked (chapters 3 and 5)."""
+"""helpers.training: the lecture's loop, made fast and checked (chapters 3 and 5), and its tools."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ from torch import nn, optim
 
 from helpers.forecast import closed_loop
 from helpers.models import SequenceRegressor
-from helpers.training import History, Snapshot, TrainingDiverged, threads, train, want_progress
+from helpers.training import (
+    ClippedOptimizer,
+    History,
+    Snapshot,
+    TrainingDiverged,
+    threads,
+    train,
+    want_progress,
+)
 
 LOG_LINE = re.compile(r"^Epochs: +(\d+)  Loss Train: (\d+\.\d{6})$")
 
@@ -193,6 +201,20 @@ def test_num_threads_none_leaves_the_setting(windows, restore_threads):
     train(spy, *windows, num_threads=None, **quiet(epochs=1, seed=0))
     assert spy.threads == {2}
     assert torch.get_num_threads() == 2
+
+
+# ---------------------------------------------------------------- ClippedOptimizer
+
+
+def test_clipped_optimizer_clips_and_records():
+    p = torch.nn.Parameter(torch.zeros(2))
+    clipped = ClippedOptimizer(torch.optim.SGD([p], lr=1.0), max_norm=1.0)
+    p.grad = torch.tensor([3.0, 4.0])  # norm 5
+    clipped.step()
+    assert clipped.norms == [5.0]
+    assert torch.allclose(p.detach(), torch.tensor([-0.6, -0.8]))
+    clipped.zero_grad()
+    assert p.grad is None or torch.all(p.grad == 0)
 
 
 # ---------------------------------------------------------------- divergence
