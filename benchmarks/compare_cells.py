@@ -25,16 +25,43 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TypedDict
 
 import pandas as pd
 import torch
 
 from helpers._checks import non_negative_int, one_of, positive_int
-from helpers.compare import CACHE, METRICS, RTOL, RUNS, Settings, evaluate, make_data
+from helpers.compare import (
+    CACHE,
+    METRICS,
+    RTOL,
+    RUNS,
+    CompareRow,
+    Metric,
+    Settings,
+    evaluate,
+    make_data,
+)
 from helpers.models import CELLS, SequenceRegressor
 from helpers.training import train
 
 NUDGE = 1e-6  # relative size of the nudge to the initial weights that measures rounding effects
+
+
+class Comparison(TypedDict):
+    """What ``run_comparison`` returns: the content of the cache."""
+
+    description: str
+    settings: dict[str, object]  # the Settings, as a dict
+    runs: list[list[str | int]]  # [cell, epochs] of every run
+    seeds: list[int]
+    nudge: float  # NUDGE
+    rounding: dict[str, dict[Metric, float]]  # run -> metric -> relative change when nudged
+    rtol: float  # helpers.compare.RTOL
+    versions: dict[str, str]  # python, torch, platform
+    machine: dict[str, float | None]  # cpus, jobs, load_before (the load average)
+    seconds_total: float  # wall-clock
+    rows: list[CompareRow]  # one per run and seed
 
 
 def _check_run(cell: object, epochs: object, seed: object) -> tuple[str, int, int]:
@@ -44,7 +71,7 @@ def _check_run(cell: object, epochs: object, seed: object) -> tuple[str, int, in
 
 def run_one(
     cell: str, epochs: int, seed: int, settings: Settings = Settings(), nudge: float = 0.0
-) -> dict[str, object]:
+) -> CompareRow:
     """Build the model after ``torch.manual_seed(seed)``, train it, score it with ``evaluate``.
 
     Time is the training's CPU time (one thread), which other programs on a shared machine
@@ -82,7 +109,7 @@ def run_one(
 _WARM: set[str] = set()  # cells this process has already run once
 
 
-def _run_job(job: tuple[str, int, int, Settings, float]) -> dict[str, object]:
+def _run_job(job: tuple[str, int, int, Settings, float]) -> CompareRow:
     cell, settings = job[0], job[3]
     if cell not in _WARM:  # a first call pays one-off set-up costs: keep them out of the timing
         run_one(cell, 2, 0, settings)
@@ -96,7 +123,7 @@ def run_comparison(
     settings: Settings = Settings(),
     *,
     jobs: int = 1,
-) -> dict[str, object]:
+) -> Comparison:
     """Train every run for every seed (in ``jobs`` processes) and return the cache's content.
 
     Besides the rows, it nudges the first seed's initial weights by ``NUDGE`` and records how
@@ -119,7 +146,7 @@ def run_comparison(
             results = list(pool.map(_run_job, work))
     rows, nudged = results[: -len(runs)], results[-len(runs) :]
     plain = {(row["run"], row["seed"]): row for row in rows}
-    rounding = {}
+    rounding: dict[str, dict[Metric, float]] = {}
     for row in nudged:
         base = plain[row["run"], row["seed"]]
         rounding[row["run"]] = {

@@ -31,6 +31,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from multiprocessing import get_context
 from pathlib import Path
+from typing import NamedTuple, TypedDict
 
 import torch
 
@@ -41,6 +42,7 @@ from helpers.memory import (
     SOLVED,
     SWEEP_CACHE,
     RecallSettings,
+    SweepRow,
     build_recall_model,
     failure_lags,
     flush_denormals,
@@ -53,7 +55,8 @@ from helpers.memory import (
 # (cell, keep_bias, hidden_size): the three cells as PyTorch builds them; the LSTM with the
 # forget bias of common advice (1) and a large one (5); the GRU with its update gate biased
 # to keep (5); and an RNN with 64 units, about as many parameters as the 32-unit LSTM
-CONFIGS: tuple[tuple[str, float | None, int], ...] = (
+Config = tuple[str, float | None, int]
+CONFIGS: tuple[Config, ...] = (
     ("rnn", None, 32),
     ("rnn", None, 64),
     ("lstm", None, 32),
@@ -70,6 +73,55 @@ NUDGE_LAGS = (10, 50)  # seed 0 is re-run nudged at these lags, for every config
 N_REACH = 200  # test sequences the gradient reach is the median over
 
 
+class _Measured(SweepRow):
+    """What ``run_one`` measures besides the error."""
+
+    train_error: float  # the training loss over the last 100 updates / chance level
+    reach_init: float  # gradient reach of the remembered input (lag `lag`), at initialisation
+    reach: float  # the same, trained
+    cpu_seconds: float  # CPU time of the training
+
+
+class Row(_Measured, total=False):
+    """One row of the cache: the run and its error (``memory.SweepRow``), what else
+    ``run_one`` measures, and at ``CURVE_LAGS`` the whole reach curve."""
+
+    curve_lags: list[int]  # the lags of the curve (CURVE_POINTS up to `lag`)
+    curve_init: list[float]  # the reach at each of them, at initialisation
+    curve: list[float]  # the same, trained
+
+
+class Job(NamedTuple):
+    """One training of the sweep: the arguments of ``run_one``."""
+
+    cell: str
+    keep_bias: float | None
+    hidden_size: int
+    lag: int
+    seed: int
+    settings: RecallSettings = RecallSettings()
+    nudge: float = 0.0
+
+
+class Sweep(TypedDict):
+    """What ``run_sweep`` returns: the content of the cache."""
+
+    description: str
+    settings: dict[str, object]  # the RecallSettings, as a dict
+    configs: list[list[str | float | None]]  # [cell, keep_bias, hidden_size] of each
+    lags: list[int]
+    seeds: list[int]
+    nudge: float  # NUDGE
+    rounding: list[dict[str, str | float]]  # label, lag, error, error_nudged
+    skipped: list[dict[str, str | int]]  # label, lag, reason
+    versions: dict[str, str]  # python, torch, platform
+    machine: dict[str, float | None]  # cpus, jobs, load_before (the load average)
+    seconds_total: int  # wall-clock
+    cpu_seconds_training: int  # CPU time of every training, summed over the processes
+    cpu_seconds_parent: int  # CPU time of this process
+    rows: list[Row]
+
+
 def _digits(value: float) -> float:
     return float(f"{value:.4g}")  # a small cache: 4 significant digits are plenty
 
@@ -82,7 +134,7 @@ def run_one(
     seed: int,
     settings: RecallSettings = RecallSettings(),
     nudge: float = 0.0,
-) -> dict[str, object]:
+) -> Row:
     """Build, measure at initialisation, train, and score one network: one row of the cache."""
     model = build_recall_model(cell, seed, keep_bias=keep_bias, hidden_size=hidden_size)
     if nudge:
@@ -96,7 +148,7 @@ def run_one(
     run = train_recall(model, lag, seed, settings)
     with flush_denormals():
         reach = gradient_reach(model, probe)
-    row = {
+    row: Row = {
         "cell": cell,
         "keep_bias": keep_bias,
         "hidden_size": hidden_size,
@@ -117,30 +169,28 @@ def run_one(
     return row
 
 
-def _run_job(job: tuple) -> dict[str, object]:
+def _run_job(job: Job) -> Row:
     return run_one(*job)
 
 
-def _key(job: tuple) -> str:
-    cell, bias, hidden, lag, seed = job[:5]
-    nudge = job[6] if len(job) > 6 else 0.0
-    return json.dumps([cell, bias, hidden, lag, seed, nudge])
+def _key(job: Job) -> str:
+    return json.dumps([job.cell, job.keep_bias, job.hidden_size, job.lag, job.seed, job.nudge])
 
 
-def _all_failed(rows: Sequence[dict[str, object]]) -> bool:
+def _all_failed(rows: Sequence[Row]) -> bool:
     return bool(rows) and all(row["error"] >= SOLVED for row in rows)
 
 
 def run_sweep(
     seeds: Iterable[int] = range(10),
     lags: Sequence[int] = LAGS,
-    configs: Sequence[tuple[str, float | None, int]] = CONFIGS,
+    configs: Sequence[Config] = CONFIGS,
     settings: RecallSettings = RecallSettings(),
     *,
     jobs: int = 1,
     nudge_lags: Sequence[int] = NUDGE_LAGS,
     partial: Path | None = None,
-) -> dict[str, object]:
+) -> Sweep:
     """Train every configuration at every lag for every seed, in ``jobs`` processes.
 
     Lags run from the shortest up. A configuration that failed on every seed at its two
@@ -156,15 +206,17 @@ def run_sweep(
         raise ValueError("seeds is empty; pass at least one seed, for example range(10).")
     for cell, keep_bias, hidden in configs:
         run_label(cell, keep_bias, hidden)  # checks each configuration before any training
-    done: dict[str, dict[str, object]] = {}
+    done: dict[str, Row] = {}
     if partial is not None and partial.is_file():
         for line in partial.read_text().splitlines():
             entry = json.loads(line)
             done[entry["key"]] = entry["row"]
     start, cpu_start = time.perf_counter(), time.process_time()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    rows, rounding, skipped = [], [], []
-    by_config: dict[tuple, list[list[dict[str, object]]]] = {c: [] for c in configs}
+    rows: list[Row] = []
+    rounding: list[dict[str, str | float]] = []
+    skipped: list[dict[str, str | int]] = []
+    by_config: dict[Config, list[list[Row]]] = {c: [] for c in configs}
     pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) if jobs > 1 else None
     try:
         for lag in sorted(lags):
@@ -182,12 +234,12 @@ def run_sweep(
                 for c in configs
                 if c not in live
             ]
-            level = [(*c, lag, seed, settings) for seed in seeds for c in live]
+            level = [Job(*c, lag, seed, settings) for seed in seeds for c in live]
             if lag in nudge_lags:
-                level += [(*c, lag, seeds[0], settings, NUDGE) for c in live]
+                level += [Job(*c, lag, seeds[0], settings, NUDGE) for c in live]
             todo = [job for job in level if _key(job) not in done]
             # longest first (GRUs are slowest), so that the processes finish together
-            todo.sort(key=lambda job: job[0] != "gru")
+            todo.sort(key=lambda job: job.cell != "gru")
             results = pool.map(_run_job, todo) if pool else map(_run_job, todo)
             for job, row in zip(todo, results, strict=True):
                 done[_key(job)] = row
@@ -200,11 +252,12 @@ def run_sweep(
                     flush=True,
                 )
             for c in live:
-                level_rows = [done[_key((*c, lag, seed))] for seed in seeds]
+                level_rows = [done[_key(Job(*c, lag, seed))] for seed in seeds]
                 by_config[c].append(level_rows)
                 rows += level_rows
                 if lag in nudge_lags:
-                    plain, nudged = level_rows[0], done[_key((*c, lag, seeds[0], settings, NUDGE))]
+                    plain = level_rows[0]
+                    nudged = done[_key(Job(*c, lag, seeds[0], settings, NUDGE))]
                     rounding.append(
                         {
                             "label": run_label(*c),

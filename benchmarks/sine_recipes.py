@@ -29,10 +29,12 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any, TypedDict
 
 import torch
 
 from helpers.cache import save_cache
+from helpers.models import SequenceRegressor
 from helpers.recipes import (
     LECTURE,
     SINE_CACHE,
@@ -63,14 +65,64 @@ CELL_RUNS = (
 )
 CURVE_EVERY = {"sgd": 20, "adam": 10}  # curves are stored this often, for seed 0 only
 HIST_BINS = 20  # gate histograms over 0..1, for seed 0 only
+GateStats = dict[str, dict[str, float]]  # gate -> mean, std, min, max (recipes.gate_stats)
+
+
+class _Scored(TypedDict):
+    cell: str
+    recipe: dict[str, Any]  # the Recipe, as a dict (Recipe(**row["recipe"]) rebuilds it)
+    seed: int
+    epochs: int
+    best_epoch: int  # the epoch whose weights are scored (early stopping)
+    valid_mse: float
+    fresh_mse: float
+    train_mse: float
+    final_train_loss: float
+    final_fresh_mse: float
+    share_above_clip: float
+    median_grad_norm: float
+    cpu_seconds: float
+
+
+class Row(_Scored, total=False):
+    """One row of the cache: a run and its scores, then what only some runs record."""
+
+    gates_before: GateStats  # LSTM runs: the gates at initialisation and trained
+    gates_after: GateStats
+    forecast_error: list[float]  # with forecast: |closed-loop forecast - sin| per horizon
+    curve_epochs: list[int]  # with curves (seed 0): the loss curves at these epochs
+    curve_train: list[float]
+    curve_valid: list[float]
+    curve_fresh: list[float]
+    hist_before: dict[str, list[int]]  # with curves, LSTM runs: gate histograms (HIST_BINS)
+    hist_after: dict[str, list[int]]
+
+
+class Cache(TypedDict):
+    """What ``run_all`` returns: the content of the cache."""
+
+    description: str
+    epochs: dict[str, int]  # EPOCHS
+    seeds: list[int]
+    versions: dict[str, str]  # python, torch, platform
+    machine: dict[str, float | None]  # cpus, jobs, load_before (the load average)
+    seconds_total: int  # wall-clock
+    cpu_seconds_training: int
+    rows: list[Row]
 
 
 def _round(value: float, digits: int = 4) -> float:
     return float(f"{value:.{digits}g}")
 
 
-def _gate_summary(model: torch.nn.Module, inputs: torch.Tensor) -> dict[str, dict[str, float]]:
-    stats = gate_stats(model.rnn, inputs)
+def _lstm(model: SequenceRegressor) -> torch.nn.LSTM:
+    if not isinstance(model.rnn, torch.nn.LSTM):
+        raise TypeError(f"only an LSTM's gates are recorded, got {type(model.rnn).__name__}.")
+    return model.rnn
+
+
+def _gate_summary(model: SequenceRegressor, inputs: torch.Tensor) -> GateStats:
+    stats = gate_stats(_lstm(model), inputs)
     return {
         name: {k: _round(v) for k, v in values.items()}
         for name, values in stats.items()
@@ -78,20 +130,18 @@ def _gate_summary(model: torch.nn.Module, inputs: torch.Tensor) -> dict[str, dic
     }
 
 
-def _gate_histograms(model: torch.nn.Module, inputs: torch.Tensor) -> dict[str, list[int]]:
+def _gate_histograms(model: SequenceRegressor, inputs: torch.Tensor) -> dict[str, list[int]]:
     from helpers.scratch import lstm_forward
 
     with torch.no_grad():
-        _, _, gates = lstm_forward(inputs, model.rnn)
+        _, _, gates = lstm_forward(inputs, _lstm(model))
     return {
         name: torch.histc(gates[name], bins=HIST_BINS, min=0, max=1).int().tolist()
         for name in ("input", "forget", "output")
     }
 
 
-def run_one(
-    cell: str, recipe: Recipe, seed: int, *, forecast: bool, curves: bool
-) -> dict[str, object]:
+def run_one(cell: str, recipe: Recipe, seed: int, *, forecast: bool, curves: bool) -> Row:
     """Train one model with ``recipe``, keep its best validation epoch, score it: one row."""
     split = make_split()
     fresh = fresh_windows()
@@ -108,7 +158,7 @@ def run_one(
     model.load_state_dict(result.best_state)
     scores = score(model, split, fresh)
     clip = 1.0 if recipe.clip is None else recipe.clip
-    row: dict[str, object] = {
+    row: Row = {
         "cell": cell,
         "recipe": asdict(recipe),
         "seed": seed,
@@ -126,23 +176,24 @@ def run_one(
         "median_grad_norm": _round(statistics.median(result.grad_norms)),
         "cpu_seconds": round(cpu, 2),
     }
-    if lstm:
+    if before is not None:  # an LSTM
         row["gates_before"] = before
         row["gates_after"] = _gate_summary(model, split.input_valid)
     if forecast:
         row["forecast_error"] = [round(e, 3) for e in scores["forecast_error"]]
     if curves:
-        row["curve_epochs"] = list(range(0, epochs, CURVE_EVERY[recipe.optimizer])) + [epochs - 1]
-        row["curve_train"] = [_round(result.record_loss_train[e]) for e in row["curve_epochs"]]
-        row["curve_valid"] = [_round(result.record_loss_valid[e]) for e in row["curve_epochs"]]
-        row["curve_fresh"] = [_round(result.record_loss_fresh[e]) for e in row["curve_epochs"]]
-        if lstm:
+        curve_epochs = list(range(0, epochs, CURVE_EVERY[recipe.optimizer])) + [epochs - 1]
+        row["curve_epochs"] = curve_epochs
+        row["curve_train"] = [_round(result.record_loss_train[e]) for e in curve_epochs]
+        row["curve_valid"] = [_round(result.record_loss_valid[e]) for e in curve_epochs]
+        row["curve_fresh"] = [_round(result.record_loss_fresh[e]) for e in curve_epochs]
+        if hist_before is not None:  # an LSTM
             row["hist_before"] = hist_before
             row["hist_after"] = _gate_histograms(model, split.input_valid)
     return row
 
 
-def run_all(seeds: Iterable[int] = range(10)) -> dict[str, object]:
+def run_all(seeds: Iterable[int] = range(10)) -> Cache:
     """Every recipe of the factorial and every cell run, for every seed (one process)."""
     seeds = list(seeds)
     if not seeds:
@@ -176,8 +227,8 @@ def run_all(seeds: Iterable[int] = range(10)) -> dict[str, object]:
     }
 
 
-def _print_table(rows: Sequence[dict[str, object]]) -> None:
-    groups: dict[str, list[dict[str, object]]] = {}
+def _print_table(rows: Sequence[Row]) -> None:
+    groups: dict[str, list[Row]] = {}
     for row in rows:
         label = f"{row['cell'].upper():4s} {Recipe(**row['recipe']).label}"
         groups.setdefault(label, []).append(row)

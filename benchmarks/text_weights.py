@@ -27,14 +27,35 @@ import copy
 import math
 import platform
 import time
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypedDict
 
 import torch
 
 from helpers import language, text
 
 PROMPT = "the time traveller "
+
+
+@dataclass
+class Best:
+    """The checkpoint with the lowest validation perplexity so far."""
+
+    valid: float = math.inf  # its validation perplexity
+    step: int = 0
+    weights: dict[str, torch.Tensor] = field(default_factory=dict)
+
+
+class CheckpointRow(TypedDict):
+    """One checkpoint, as the record lists it."""
+
+    step: int
+    seconds: float  # CPU time of the updates so far
+    train_loss: float | None  # None before the first update
+    valid_perplexity: float  # what chooses the stored checkpoint
+    perplexity: float  # on the held-out text: measured, never used to choose
+    sample: str
 
 
 def main() -> None:
@@ -53,15 +74,15 @@ def main() -> None:
     recipe = replace(language.BOOK_RECIPE, lr=args.lr, dropout=args.dropout)
     torch.manual_seed(args.seed)
     model = language.CharLM("lstm", 256)
-    best: dict[str, object] = {"valid": math.inf}
-    rows: list[dict[str, object]] = []
+    best = Best()
+    rows: list[CheckpointRow] = []
 
     def at_checkpoint(point: language.Checkpoint) -> None:
+        assert point.perplexity is not None and point.sample is not None  # held_out and prompt
         test = language.perplexity(model, held_out)  # measured only, never used to choose
-        if point.perplexity < best["valid"]:
-            best.update(
-                valid=point.perplexity, step=point.step, weights=copy.deepcopy(model.state_dict())
-            )
+        if point.perplexity < best.valid:
+            best.valid, best.step = point.perplexity, point.step
+            best.weights = copy.deepcopy(model.state_dict())
         rows.append(
             {
                 "step": point.step,
@@ -92,20 +113,20 @@ def main() -> None:
         progress=False,
         on_checkpoint=at_checkpoint,
     )
-    model.load_state_dict(best["weights"])
+    model.load_state_dict(best.weights)
     info = {
         "recipe": language.recipe_dict(recipe),
         "lr_schedule": f"cosine from {args.lr} to 0 over {args.steps} updates",
         "seed": args.seed,
         "steps": args.steps,
-        "steps_trained": best["step"],
+        "steps_trained": best.step,
         "chosen_by": "lowest perplexity on the validation slice (last 5 % of the training text)",
         "train_tokens": len(fit_ids),
         "valid_tokens": len(valid_ids),
         "held_out_tokens": len(held_out),
-        "valid_perplexity": round(best["valid"], 4),
+        "valid_perplexity": round(best.valid, 4),
         "cpu_seconds_training": round(
-            next(r["seconds"] for r in rows if r["step"] == best["step"]), 1
+            next(r["seconds"] for r in rows if r["step"] == best.step), 1
         ),
         "cpu_seconds_run": round(history.final.seconds, 1),
         "cpu_seconds_total": round(time.process_time() - start, 1),
@@ -119,10 +140,10 @@ def main() -> None:
     info["perplexity"] = round(language.perplexity(stored, held_out), 4)
     info["perplexity_float32"] = round(language.perplexity(model, held_out), 4)
     language.save_trained(model, info, path)
-    print(f"stored {path} ({path.stat().st_size / 1e6:.2f} MB), update {best['step']}")
+    print(f"stored {path} ({path.stat().st_size / 1e6:.2f} MB), update {best.step}")
     print(
         f"held-out perplexity {info['perplexity']:.3f} (float16 weights), "
-        f"{info['perplexity_float32']:.3f} (float32); validation {best['valid']:.3f}"
+        f"{info['perplexity_float32']:.3f} (float32); validation {best.valid:.3f}"
     )
 
 

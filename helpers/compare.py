@@ -10,17 +10,17 @@ that a live re-run reproduces its row of the shipped file (``compare_rows``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal, TypedDict
 
 import torch
 from torch import nn
 
 from helpers._checks import non_negative_int, one_of
+from helpers.cache import RESOURCES
 from helpers.data import make_windows, noisy_sine
 from helpers.forecast import closed_loop, one_step, rmse
 from helpers.models import CELLS
-from helpers.results import RESOURCES
 from helpers.training import History
 
 __all__ = [
@@ -28,6 +28,8 @@ __all__ = [
     "METRICS",
     "RTOL",
     "RUNS",
+    "CompareRow",
+    "Metric",
     "Settings",
     "compare_rows",
     "evaluate",
@@ -37,8 +39,9 @@ __all__ = [
 
 # (cell, epochs): the lecture's RNN, the lecture's LSTM, and the RNN given the LSTM's budget
 RUNS: tuple[tuple[str, int], ...] = (("rnn", 100), ("lstm", 1000), ("rnn", 1000))
-# what each run reports, with what it means
-METRICS = {
+# what each run reports (Metric), with what it means (METRICS)
+Metric = Literal["seconds_per_epoch", "final_loss", "one_step_mse", "closed_loop_rmse"]
+METRICS: dict[Metric, str] = {
     "seconds_per_epoch": "CPU time per epoch",
     "final_loss": "final training loss",
     "one_step_mse": "one-step MSE",
@@ -60,6 +63,20 @@ class Settings:
     hidden_size: int = 64
     batch_size: int = 8
     lr: float = 0.01  # plain SGD, as in the lecture
+
+
+class CompareRow(TypedDict):
+    """One run of the comparison, as ``evaluate`` scores it and the shipped results hold it."""
+
+    run: str  # run_label(cell, epochs)
+    cell: str
+    epochs: int
+    seed: int
+    # the METRICS
+    seconds_per_epoch: float
+    final_loss: float
+    one_step_mse: float
+    closed_loop_rmse: float
 
 
 def make_data(settings: Settings = Settings()) -> dict[str, torch.Tensor]:
@@ -87,7 +104,7 @@ def evaluate(
     seed: int,
     settings: Settings = Settings(),
     seconds: float | None = None,
-) -> dict[str, object]:
+) -> CompareRow:
     """Score a trained model the way the comparison does: one row of the shipped results.
 
     ``seconds_per_epoch`` is ``seconds / epochs``; without ``seconds`` it is the wall-clock
@@ -116,9 +133,7 @@ def evaluate(
     }
 
 
-def compare_rows(
-    live: Mapping[str, object], cached: Mapping[str, object], rtol: float = RTOL
-) -> dict[str, float]:
+def compare_rows(live: CompareRow, cached: CompareRow, rtol: float = RTOL) -> dict[Metric, float]:
     """Relative difference of every metric except time between a re-run and its cached row.
 
     Raises ValueError if the rows are for different runs or any difference exceeds ``rtol``.
@@ -129,7 +144,7 @@ def compare_rows(
                 f"the rows differ in {field}: {live[field]!r} live, {cached[field]!r} cached; "
                 "compare a run with the cached row of the same cell, epochs and seed."
             )
-    diffs = {
+    diffs: dict[Metric, float] = {
         m: abs(float(live[m]) - float(cached[m])) / abs(float(cached[m]))
         for m in METRICS
         if m != "seconds_per_epoch"  # time depends on the machine and its load

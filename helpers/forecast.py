@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
 import torch
 from torch import nn
 
 from helpers._checks import all_finite, as_float_tensor, non_negative_int
+from helpers.models import eval_mode
 
-__all__ = ["closed_loop", "eval_mode", "one_step", "rmse"]
-
-
-@contextlib.contextmanager
-def eval_mode(model: nn.Module) -> Iterator[nn.Module]:
-    """Put ``model`` in eval mode with gradients off, and restore its mode afterwards."""
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            yield model
-    finally:
-        model.train(was_training)
+__all__ = ["closed_loop", "one_step", "rmse"]
 
 
 def _window(seed_window: object) -> torch.Tensor:

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from helpers._checks import all_finite, as_float_tensor
-from helpers.forecast import eval_mode
+from helpers.models import eval_mode
 
 __all__ = ["gradient_reach"]
 

@@ -24,14 +24,13 @@ from torch import nn, optim
 from helpers import text
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
 from helpers.cache import RESOURCES, load_cache
-from helpers.forecast import eval_mode
-from helpers.models import CELLS
+from helpers.models import CELLS, eval_mode
 from helpers.training import (
     OPTIMIZERS,
     ClippedOptimizer,
     TrainingDiverged,
-    _threads,
-    _want_progress,
+    threads,
+    want_progress,
 )
 
 __all__ = [
@@ -105,7 +104,8 @@ def detach_state(state: State) -> State:
     if state is None:
         return None
     if isinstance(state, tuple):  # the LSTM's (h, c)
-        return tuple(s.detach() for s in state)
+        h, c = state
+        return h.detach(), c.detach()
     return state.detach()
 
 
@@ -140,7 +140,7 @@ def perplexity(model: nn.Module, ids: torch.Tensor, *, n_time: int | None = None
             )
         inputs = inputs[:, : k * n_time].reshape(k, n_time)  # (windows, n_time)
         targets = targets[:, : k * n_time].reshape(k, n_time)
-    with eval_mode(model), _threads(1):  # step by step, small matrices: more threads only wait
+    with eval_mode(model), threads(1):  # step by step, small matrices: more threads only wait
         logits, _ = model(inputs)  # (windows, n_time, 28), or (1, n - 1, 28)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
     return math.exp(loss.item())
@@ -270,10 +270,18 @@ class LMHistory:
 
     def curve(self) -> list[dict[str, float]]:
         """Update, CPU seconds and held-out perplexity of every checkpoint, rounded for JSON."""
-        return [
-            {"step": p.step, "seconds": round(p.seconds, 2), "perplexity": round(p.perplexity, 4)}
-            for p in self.checkpoints
-        ]
+        points = []
+        for p in self.checkpoints:
+            if p.perplexity is None:
+                raise ValueError("no held-out perplexity to record: pass held_out to train_lm.")
+            points.append(
+                {
+                    "step": p.step,
+                    "seconds": round(p.seconds, 2),
+                    "perplexity": round(p.perplexity, 4),
+                }
+            )
+        return points
 
 
 def _batches(ids: torch.Tensor, recipe: Recipe, generator: torch.Generator) -> Iterator:
@@ -357,7 +365,7 @@ def train_lm(
         model.drop.p = recipe.dropout
     history = LMHistory(recipe)
     bar = None
-    if _want_progress(progress):
+    if want_progress(progress):
         from tqdm.auto import tqdm  # imported here: only live sessions draw a bar
 
         unit = "step" if steps is not None else "CPU s"
@@ -395,7 +403,7 @@ def train_lm(
     losses: list[float] = []  # since the last checkpoint
     seen = 0  # clipping.norms recorded before the last checkpoint
     try:
-        with _threads(num_threads):
+        with threads(num_threads):
             checkpoint(0, 0.0, [], [])  # the untrained model
             next_mark = every
             model.train()
@@ -482,7 +490,7 @@ def generate(
         low_open=True,
     )
     new: list[int] = []
-    with eval_mode(model), _threads(1):  # one character at a time: more threads only wait
+    with eval_mode(model), threads(1):  # one character at a time: more threads only wait
         logits, state = model(ids.view(1, -1))  # read the whole prompt once
         for _ in range(length):
             last = logits[0, -1]  # (28,): scores for the character after the last one

@@ -17,6 +17,7 @@ import statistics
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import torch
 from torch import nn
@@ -24,15 +25,16 @@ from torch import nn
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
 from helpers.cache import RESOURCES, load_cache
 from helpers.data import RECALL_CHANCE_MSE, delayed_recall
-from helpers.forecast import eval_mode
-from helpers.models import CELLS, SequenceRegressor, seeded_model
-from helpers.training import ClippedOptimizer, TrainingDiverged, _threads
+from helpers.models import CELLS, SequenceRegressor, eval_mode, seeded_model
+from helpers.training import ClippedOptimizer, TrainingDiverged, threads
 
 __all__ = [
     "SOLVED",
     "SWEEP_CACHE",
+    "LagSummary",
     "RecallRun",
     "RecallSettings",
+    "SweepRow",
     "build_recall_model",
     "failure_lags",
     "flush_denormals",
@@ -64,7 +66,7 @@ class RecallSettings:
 class RecallRun:
     """What ``train_recall`` returns: the network and how its loss went."""
 
-    model: SequenceRegressor
+    model: nn.Module  # the network passed in, trained in place
     losses: list[float]  # training MSE of every update
     cpu_seconds: float  # CPU time of the training
 
@@ -76,7 +78,7 @@ def flush_denormals() -> Iterator[None]:
     Vanishing gradients pass through subnormal numbers (below about 1e-38), which CPUs handle
     many times slower; flushing them to zero changes no result that matters here.
     """
-    with _threads(1):
+    with threads(1):
         torch.set_flush_denormal(True)
         try:
             yield
@@ -184,18 +186,44 @@ def load_sweep(path: str | os.PathLike | None = None) -> dict[str, object]:
     return load_cache(SWEEP_CACHE if path is None else path, "benchmarks/memory_sweep.py")
 
 
-def _config(row: Mapping[str, object]) -> tuple[str, float | None, int]:
+class SweepRow(TypedDict):
+    """What ``summarize_sweep`` reads of a row of the sweep: the run and its error.
+
+    ``benchmarks/memory_sweep.py`` writes these keys and more (the gradient reach, the CPU time).
+    """
+
+    cell: str  # "rnn", "lstm" or "gru"
+    keep_bias: float | None  # forget (LSTM) or update (GRU) gate bias; None: PyTorch's
+    hidden_size: int
+    lag: int
+    seed: int
+    error: float  # recall_error: test MSE / chance level
+
+
+class LagSummary(TypedDict):
+    """One configuration at one lag, over its seeds: an entry of ``summarize_sweep``."""
+
+    errors: list[float]  # every seed's error, in the order of the rows
+    median: float
+    low: float  # the lowest error
+    high: float  # the highest error
+    solved: int  # seeds whose error is below ``solved`` (``SOLVED``)
+    n: int  # seeds
+
+
+def _config(row: SweepRow) -> tuple[str, float | None, int]:
     bias = row["keep_bias"]
     return str(row["cell"]), None if bias is None else float(bias), int(row["hidden_size"])
 
 
 def summarize_sweep(
-    rows: Sequence[Mapping[str, object]], solved: float = SOLVED
-) -> dict[str, dict[int, dict[str, object]]]:
+    rows: Sequence[SweepRow], solved: float = SOLVED
+) -> dict[str, dict[int, LagSummary]]:
     """Per configuration and lag: the errors over seeds, their median, and how many solved it.
 
-    Returns {label: {lag: {"errors": [...], "median", "low", "high", "solved", "n"}}}, the
-    configurations in the order of the rows and the lags in increasing order.
+    Returns {label: {lag: {"errors": [...], "median", "low", "high", "solved", "n"}}} (a
+    ``LagSummary`` per lag), the configurations in the order of the rows and the lags in
+    increasing order.
     """
     if not rows:
         raise ValueError("rows is empty; pass load_sweep()['rows'].")
@@ -207,7 +235,7 @@ def summarize_sweep(
             raise ValueError(f"row {dict(row)!r} lacks {missing}; is it from the sweep?")
         label = run_label(*_config(row))
         groups.setdefault(label, {}).setdefault(int(row["lag"]), []).append(float(row["error"]))
-    summary = {}
+    summary: dict[str, dict[int, LagSummary]] = {}
     for label, by_lag in groups.items():
         summary[label] = {}
         for lag in sorted(by_lag):
@@ -224,7 +252,7 @@ def summarize_sweep(
 
 
 def failure_lags(
-    summary: Mapping[str, Mapping[int, Mapping[str, object]]],
+    summary: Mapping[str, Mapping[int, LagSummary]],
 ) -> dict[str, int | None]:
     """Per configuration, the shortest lag that most seeds failed (None: none failed)."""
     out = {}

@@ -2,17 +2,28 @@
 
 Introduced in chapter 1 (RNN concepts) with ``nn.RNN``; chapter 5 swaps in ``nn.LSTM``.
 Chapter 6 (Why an LSTM?) adds the GRU and ``set_keep_bias``, the initialisation of the gate
-that decides how much of the old state a step keeps.
+that decides how much of the old state a step keeps. ``eval_mode`` runs any network for
+prediction, as chapter 3 (Training an RNN) does by hand: eval mode, no gradients.
 """
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
 
 import torch
 from torch import nn
 
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
 
-__all__ = ["CELLS", "KEEP_GATE", "SequenceRegressor", "seeded_model", "set_keep_bias"]
+__all__ = [
+    "CELLS",
+    "KEEP_GATE",
+    "SequenceRegressor",
+    "eval_mode",
+    "seeded_model",
+    "set_keep_bias",
+]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -101,3 +112,15 @@ def seeded_model(
     if keep_bias is not None:
         set_keep_bias(model, keep_bias)
     return model
+
+
+@contextlib.contextmanager
+def eval_mode(model: nn.Module) -> Iterator[nn.Module]:
+    """Put ``model`` in eval mode with gradients off, and restore its mode afterwards."""
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            yield model
+    finally:
+        model.train(was_training)

@@ -16,6 +16,7 @@ import copy
 import math
 import os
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import torch
 from torch import nn
@@ -35,9 +36,9 @@ __all__ = [
     "N_VALID",
     "SINE_CACHE",
     "WORKING",
-    "ClippedOptimizer",
     "Fit",
     "Recipe",
+    "Scores",
     "build_sine_model",
     "fit",
     "fresh_windows",
@@ -227,11 +228,20 @@ def fresh_windows(
     return torch.cat(inputs), torch.cat(answers), clean
 
 
+class Scores(TypedDict):
+    """What ``score`` measures of a trained sine model."""
+
+    train_mse: float  # one step ahead, the split's training windows
+    valid_mse: float  # one step ahead, its validation windows
+    fresh_mse: float  # one step ahead, fresh noise over the validation stretch
+    forecast_error: list[float]  # |closed-loop forecast - sin| at horizons 1..FORECAST_STEPS
+
+
 def score(
     model: nn.Module,
     split: Split,
     fresh: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None,
-) -> dict[str, object]:
+) -> Scores:
     """Measure a trained sine model the way chapter 6's tables do.
 
     - ``train_mse`` and ``valid_mse``: one step ahead, on the split's training and validation

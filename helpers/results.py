@@ -10,13 +10,12 @@ rows into a pandas ``DataFrame``, one row per run (nested fields become columns 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["RESOURCES", "load"]
+from helpers.cache import RESOURCES
 
-RESOURCES = Path(__file__).resolve().parent / "resources"
+__all__ = ["load"]
 
 
 def load(name: str) -> tuple[dict[str, object], pd.DataFrame]:

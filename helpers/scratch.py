@@ -140,7 +140,7 @@ def _layer_weights(layer: nn.RNNBase, kind: type[nn.RNNBase]) -> tuple[torch.Ten
     """Return the first layer's (weight_ih, weight_hh, bias_ih, bias_hh) of a one-layer module."""
     if not isinstance(layer, kind):
         raise TypeError(f"expected an {kind.__name__} module, got {type(layer).__name__}.")
-    if layer.num_layers != 1 or layer.bidirectional or getattr(layer, "proj_size", 0):
+    if layer.num_layers != 1 or layer.bidirectional or layer.proj_size:
         raise ValueError(
             "the from-scratch loop covers one layer, one direction, no projection: got "
             f"num_layers={layer.num_layers}, bidirectional={layer.bidirectional}."
@@ -199,7 +199,8 @@ def lstm_forward(
         h = c = xb.new_zeros(xb.shape[0], lstm.hidden_size)
     else:
         h, c = state[0][0], state[1][0]
-    outputs, history = [], {name: [] for name in GATE_NAMES}
+    outputs: list[torch.Tensor] = []
+    history: dict[str, list[torch.Tensor]] = {name: [] for name in GATE_NAMES}
     for t in range(xb.shape[1]):
         h, c, gates = lstm_step(xb[:, t], h, c, *weights)
         outputs.append(h)
@@ -257,7 +258,8 @@ def gru_forward(
     weights = _layer_weights(gru, nn.GRU)
     xb = _as_batch_first(x, gru)
     h = xb.new_zeros(xb.shape[0], gru.hidden_size) if h0 is None else h0[0]
-    outputs, history = [], {name: [] for name in GRU_GATE_NAMES}
+    outputs: list[torch.Tensor] = []
+    history: dict[str, list[torch.Tensor]] = {name: [] for name in GRU_GATE_NAMES}
     for t in range(xb.shape[1]):
         h, gates = gru_step(xb[:, t], h, *weights)
         outputs.append(h)

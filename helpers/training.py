@@ -4,6 +4,10 @@ Same arithmetic as the lecture's loop (MSE loss, SGD, shuffled mini-batches, mea
 per epoch, a closed-loop forecast at every displayed epoch) with less overhead per step:
 index batches instead of a ``DataLoader``, and one thread, since at this size the cost of
 each step is Python and dispatch, not arithmetic (``benchmarks/train_speed.py`` measures it).
+
+Two small utilities of every training loop in the package live here too: ``threads`` sets
+PyTorch's intra-op threads for a block, and ``want_progress`` decides whether to draw a
+progress bar (``memory`` and ``language`` use both).
 """
 
 from __future__ import annotations
@@ -22,7 +26,16 @@ from torch import nn, optim
 from helpers._checks import all_finite, as_float_tensor, int_or_none, positive_int, real_number
 from helpers.forecast import closed_loop
 
-__all__ = ["OPTIMIZERS", "ClippedOptimizer", "History", "Snapshot", "TrainingDiverged", "train"]
+__all__ = [
+    "OPTIMIZERS",
+    "ClippedOptimizer",
+    "History",
+    "Snapshot",
+    "TrainingDiverged",
+    "threads",
+    "train",
+    "want_progress",
+]
 
 # the optimisers a recipe can name (chapters 6 and 7): the lecture's SGD, and Adam
 OPTIMIZERS = {"sgd": optim.SGD, "adam": optim.Adam}
@@ -77,8 +90,8 @@ class ClippedOptimizer:
 
 
 @contextlib.contextmanager
-def _threads(n: int | None) -> Iterator[None]:
-    """Use ``n`` intra-op threads inside the block (None: leave PyTorch's setting)."""
+def threads(n: int | None) -> Iterator[None]:
+    """Use ``n`` intra-op threads inside the block, then restore the count (None: leave it)."""
     before = torch.get_num_threads()
     if n is not None:
         torch.set_num_threads(n)
@@ -88,8 +101,9 @@ def _threads(n: int | None) -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-def _want_progress(progress: bool | None) -> bool:
-    """Progress bar: on in a live Jupyter kernel, off when HELPERS_PROGRESS=0 (book builds)."""
+def want_progress(progress: bool | None) -> bool:
+    """Whether to draw a progress bar: ``progress`` if given, else on in a live Jupyter kernel
+    unless HELPERS_PROGRESS=0 (book builds)."""
     if progress is not None:
         return bool(progress)
     if os.environ.get("HELPERS_PROGRESS", "").strip().lower() in {"0", "false", "no", "off"}:
@@ -125,7 +139,7 @@ def train(
     epochs: int = 100,
     batch_size: int = 8,
     lr: float = 0.01,
-    optimizer: optim.Optimizer | None = None,
+    optimizer: optim.Optimizer | ClippedOptimizer | None = None,
     snapshot_every: int | None = 10,
     verbose: bool = True,
     seed: int | None = None,
@@ -135,7 +149,8 @@ def train(
     """Train ``model`` to map each window to the value after it; return its ``History``.
 
     Each epoch shuffles the samples, steps SGD (``lr``) on MSE per mini-batch and records the
-    mean batch loss. Every ``snapshot_every`` epochs and at the last one it forecasts in a
+    mean batch loss; an ``optimizer`` (a ``torch.optim`` one, or a ``ClippedOptimizer`` around
+    one) replaces that SGD. Every ``snapshot_every`` epochs and at the last one it forecasts in a
     closed loop from ``input_data[0]`` for ``len(input_data)`` steps (as the lecture does),
     stores that as a ``Snapshot`` and, if ``verbose``, prints the lecture's log line.
     ``seed`` fixes the shuffling order; model weights are seeded by whoever builds the model.
@@ -159,13 +174,13 @@ def train(
 
     history = History()
     bar = None
-    if _want_progress(progress):
+    if want_progress(progress):
         from tqdm.auto import tqdm  # imported here: only live sessions draw a bar
 
         bar = tqdm(total=epochs, desc=f"training {type(model).__name__}", unit="epoch")
     start = time.perf_counter()
     try:
-        with _threads(num_threads):
+        with threads(num_threads):
             for epoch in range(epochs):
                 model.train()
                 order = torch.randperm(n_sample, generator=generator)

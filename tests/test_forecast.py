@@ -1,4 +1,4 @@
-"""helpers.forecast: closed-loop and one-step prediction, rmse, eval_mode (chapter 3)."""
+"""helpers.forecast: closed-loop and one-step prediction, rmse (chapter 3)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from helpers.forecast import closed_loop, eval_mode, one_step, rmse
+from helpers.forecast import closed_loop, one_step, rmse
 from helpers.models import SequenceRegressor
 
 
@@ -209,24 +209,3 @@ def test_rmse_is_symmetric():
 def test_rmse_shape_mismatch():
     with pytest.raises(ValueError, match=r"predicted has shape \(3,\) but target has \(3, 1\)"):
         rmse(torch.zeros(3), torch.zeros(3, 1))
-
-
-# ---------------------------------------------------------------- eval_mode
-
-
-def test_eval_mode_switches_and_restores():
-    model = nn.Sequential(nn.Linear(1, 1), nn.Dropout(0.5)).train()
-    with eval_mode(model) as inside:
-        assert inside is model
-        assert not model.training and not model[1].training
-        assert not torch.is_grad_enabled()
-    assert model.training and model[1].training
-    assert torch.is_grad_enabled()
-
-
-def test_eval_mode_restores_after_an_error():
-    model = nn.Linear(1, 1).train()
-    with pytest.raises(KeyError), eval_mode(model):
-        raise KeyError("inside")
-    assert model.training
-    assert torch.is_grad_enabled()

@@ -327,6 +327,15 @@ def test_cosine_schedule_ends_near_zero():
     assert history.final.step == 10
 
 
+def test_curve_rounds_each_checkpoint_and_needs_the_held_out_text():
+    history = run(steps=10, every=5, held_out=TINY[:200])
+    curve = history.curve()
+    assert [point["step"] for point in curve] == [0, 5, 10]
+    assert curve[-1]["perplexity"] == round(history.final.perplexity, 4)
+    with pytest.raises(ValueError, match="pass held_out"):
+        run(steps=5, every=5).curve()
+
+
 def test_divergence_is_reported():
     model = small_model()
     with torch.no_grad():

@@ -1,4 +1,4 @@
-"""helpers.models.SequenceRegressor: the lecture's network (chapters 1 and 5)."""
+"""helpers.models.SequenceRegressor: the lecture's network (chapters 1 and 5); eval_mode."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from helpers.models import SequenceRegressor
+from helpers.models import SequenceRegressor, eval_mode
 
 LAYERS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -110,3 +110,24 @@ def test_bad_input_shape(shape, input_size):
     assert f"(batch, time, {input_size})" in message
     assert str(tuple(shape)) in message
     assert "x.view(1, -1, 1)" in message  # the fix for a single window
+
+
+# ---------------------------------------------------------------- eval_mode
+
+
+def test_eval_mode_switches_and_restores():
+    model = nn.Sequential(nn.Linear(1, 1), nn.Dropout(0.5)).train()
+    with eval_mode(model) as inside:
+        assert inside is model
+        assert not model.training and not model[1].training
+        assert not torch.is_grad_enabled()
+    assert model.training and model[1].training
+    assert torch.is_grad_enabled()
+
+
+def test_eval_mode_restores_after_an_error():
+    model = nn.Linear(1, 1).train()
+    with pytest.raises(KeyError), eval_mode(model):
+        raise KeyError("inside")
+    assert model.training
+    assert torch.is_grad_enabled()

@@ -9,7 +9,7 @@ import torch
 
 from helpers import recipes
 from helpers.cache import load_cache, save_cache
-from helpers.recipes import LECTURE, WORKING, ClippedOptimizer, Recipe, build_sine_model, fit
+from helpers.recipes import LECTURE, WORKING, Recipe, build_sine_model, fit
 
 
 @pytest.fixture(scope="module")
@@ -37,17 +37,6 @@ def test_build_sine_model_applies_the_bias_to_gated_cells_only():
     torch.manual_seed(0)
     plain = recipes.SequenceRegressor("rnn")
     assert all(torch.equal(p, q) for p, q in zip(rnn.parameters(), plain.parameters(), strict=True))
-
-
-def test_clipped_optimizer_clips_and_records():
-    p = torch.nn.Parameter(torch.zeros(2))
-    clipped = ClippedOptimizer(torch.optim.SGD([p], lr=1.0), max_norm=1.0)
-    p.grad = torch.tensor([3.0, 4.0])  # norm 5
-    clipped.step()
-    assert clipped.norms == [5.0]
-    assert torch.allclose(p.detach(), torch.tensor([-0.6, -0.8]))
-    clipped.zero_grad()
-    assert p.grad is None or torch.all(p.grad == 0)
 
 
 def test_fit_records_curves_and_keeps_the_best_epoch(split):

@@ -1,4 +1,4 @@
-"""helpers.training.train: the lecture's loop, made fast and checked (chapters 3 and 5)."""
+"""helpers.training: the lecture's loop, made fast and checked (chapters 3 and 5), and its tools."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ from torch import nn, optim
 
 from helpers.forecast import closed_loop
 from helpers.models import SequenceRegressor
-from helpers.training import History, Snapshot, TrainingDiverged, train
+from helpers.training import (
+    ClippedOptimizer,
+    History,
+    Snapshot,
+    TrainingDiverged,
+    threads,
+    train,
+    want_progress,
+)
 
 LOG_LINE = re.compile(r"^Epochs: +(\d+)  Loss Train: (\d+\.\d{6})$")
 
@@ -195,6 +203,20 @@ def test_num_threads_none_leaves_the_setting(windows, restore_threads):
     assert torch.get_num_threads() == 2
 
 
+# ---------------------------------------------------------------- ClippedOptimizer
+
+
+def test_clipped_optimizer_clips_and_records():
+    p = torch.nn.Parameter(torch.zeros(2))
+    clipped = ClippedOptimizer(torch.optim.SGD([p], lr=1.0), max_norm=1.0)
+    p.grad = torch.tensor([3.0, 4.0])  # norm 5
+    clipped.step()
+    assert clipped.norms == [5.0]
+    assert torch.allclose(p.detach(), torch.tensor([-0.6, -0.8]))
+    clipped.zero_grad()
+    assert p.grad is None or torch.all(p.grad == 0)
+
+
 # ---------------------------------------------------------------- divergence
 
 
@@ -210,7 +232,28 @@ def test_huge_learning_rate_raises_training_diverged(windows, restore_threads):
     assert torch.get_num_threads() == 2  # restored on the way out too
 
 
+def test_threads_sets_the_count_inside_and_restores_it(restore_threads):
+    torch.set_num_threads(2)
+    with pytest.raises(KeyError), threads(1):
+        assert torch.get_num_threads() == 1
+        raise KeyError("inside")
+    assert torch.get_num_threads() == 2
+    with threads(None):
+        assert torch.get_num_threads() == 2
+
+
 # ---------------------------------------------------------------- progress bar
+
+
+def test_want_progress_follows_the_argument_then_the_session(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    monkeypatch.setenv("HELPERS_PROGRESS", "0")
+    assert want_progress(True) and not want_progress(False)
+    assert not want_progress(None)  # HELPERS_PROGRESS=0: book builds draw no bar
+    monkeypatch.delenv("HELPERS_PROGRESS")
+    assert want_progress(None)  # a live kernel
+    monkeypatch.delitem(sys.modules, "ipykernel")
+    assert not want_progress(None)
 
 
 def test_progress_bar_when_asked(windows, capsys):

@@ -47,6 +47,7 @@ def _check_rnn_backward(fn: Callable[..., Any]) -> str:
         h = cell(x, h_prev)
         h.backward(grad_h)
         expected_h_prev, expected_w = h_prev.grad, cell.weight_hh.grad
+        assert expected_h_prev is not None and expected_w is not None  # backward filled both
         h, h_prev, w_hh = h.detach(), h_prev.detach(), cell.weight_hh.detach()
         grad_pre = grad_h * (1 - h**2)
         case = gettext("case {k}/3 (batch {batch}, hidden {hidden})").format(

@@ -95,7 +95,8 @@ def _check_coupled_step(fn: Callable[..., Any]) -> str:
 
 def _lstm_weight_shapes() -> tuple[tuple[int, ...], tuple[int, ...]]:
     lstm = nn.LSTM(input_size=INPUT_SIZE, hidden_size=HIDDEN_SIZE, batch_first=True)
-    return tuple(lstm.weight_ih_l0.shape), tuple(lstm.weight_hh_l0.shape)
+    weight_ih, weight_hh = lstm.get_parameter("weight_ih_l0"), lstm.get_parameter("weight_hh_l0")
+    return tuple(weight_ih.shape), tuple(weight_hh.shape)
 
 
 def _judge_weight_shapes(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:

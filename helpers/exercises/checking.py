@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, SupportsFloat
 
 import torch
 
@@ -42,7 +42,7 @@ def one_line(text: object, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def fmt(value: object) -> str:
+def fmt(value: SupportsFloat) -> str:
     """A number in 4 significant digits."""
     return f"{float(value):.4g}"
 
