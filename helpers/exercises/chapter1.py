@@ -117,18 +117,34 @@ def _judge_rnn_shapes(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
     h_shape = as_shape("answer_h_shape", answers[1])
     true_y, true_h = truth
     if (y_shape, h_shape) == (true_h, true_y):
-        raise Fail("you swapped them: which of the two keeps an output for every time step?")
+        raise Fail(
+            gettext("you swapped them: which of the two keeps an output for every time step?")
+        )
     if y_shape != true_y:
         if len(y_shape) != 3:
-            raise Fail(f"answer_y_shape {y_shape}: y_rnn has 3 dimensions, one of them time.")
+            raise Fail(
+                gettext("answer_y_shape {shape}: y_rnn has 3 dimensions, one of them time.").format(
+                    shape=y_shape
+                )
+            )
         raise Fail(
-            f"answer_y_shape {y_shape} is not y_rnn's shape; with batch_first=True the order "
-            "is (batch, time, hidden), and only the top layer's outputs come out."
+            gettext(
+                "answer_y_shape {shape} is not y_rnn's shape; with batch_first=True the order "
+                "is (batch, time, hidden), and only the top layer's outputs come out."
+            ).format(shape=y_shape)
         )
     if h_shape != true_h:
         if len(h_shape) != 3:
-            raise Fail(f"answer_h_shape {h_shape}: h has 3 dimensions; the first counts layers.")
-        raise Fail(f"answer_h_shape {h_shape} is not h's shape; batch_first does not apply to h.")
+            raise Fail(
+                gettext(
+                    "answer_h_shape {shape}: h has 3 dimensions; the first counts layers."
+                ).format(shape=h_shape)
+            )
+        raise Fail(
+            gettext(
+                "answer_h_shape {shape} is not h's shape; batch_first does not apply to h."
+            ).format(shape=h_shape)
+        )
     return gettext(
         "y_rnn {y} holds the top layer's output at every step; h {h} the last step's state of "
         "each layer."
@@ -148,13 +164,17 @@ def _judge_time_first(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
     true_steps, true_h = truth
     if steps != true_steps:
         raise Fail(
-            f"answer_steps_read {steps}: without batch_first, which axis of the input does "
-            "nn.RNN take for time?"
+            gettext(
+                "answer_steps_read {steps}: without batch_first, which axis of the input does "
+                "nn.RNN take for time?"
+            ).format(steps=steps)
         )
     if h_shape != true_h:
         raise Fail(
-            f"answer_h_time_first {h_shape}: h is (num_layers, batch, hidden); what does this "
-            "RNN take for the batch?"
+            gettext(
+                "answer_h_time_first {shape}: h is (num_layers, batch, hidden); what does this "
+                "RNN take for the batch?"
+            ).format(shape=h_shape)
         )
     return gettext(
         "the RNN reads {steps} steps of a batch of {batch} and raises no error; only h's "

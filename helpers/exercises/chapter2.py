@@ -13,6 +13,7 @@ import torch
 from helpers.data import make_windows, noisy_sine
 from helpers.exercises.checking import Fail, as_int, as_shape, call_answer, expect_close
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
+from helpers.i18n import N_, gettext
 
 COUNT_POINTS, COUNT_N_TIME = 250, 25  # q2: the series and window whose samples are counted
 UNFOLD_POINTS, UNFOLD_SIZE = 50, 7  # q3: unfold's windows of 7 in 50 points
@@ -37,18 +38,20 @@ def make_windows_loop(series, n_time):
 
 def _check_windows(fn: Callable[..., Any]) -> str:
     cases = [
-        ("series=torch.arange(12.0), n_time=3", torch.arange(12.0), 3),
-        ("series=noisy_sine(seed=0)[1] (100 points), n_time=10", noisy_sine(seed=0)[1], 10),
-        ("series=torch.arange(5.0), n_time=1", torch.arange(5.0), 1),
+        (N_("series=torch.arange(12.0), n_time=3"), torch.arange(12.0), 3),
+        (N_("series=noisy_sine(seed=0)[1] (100 points), n_time=10"), noisy_sine(seed=0)[1], 10),
+        (N_("series=torch.arange(5.0), n_time=1"), torch.arange(5.0), 1),
     ]
     for k, (label, series, n_time) in enumerate(cases, 1):
-        case = f"case {k}/3 ({label})"
+        case = gettext("case {k}/3 ({label})").format(k=k, label=gettext(label))
         expected_in, expected_out = make_windows(series, n_time)
         n_sample = len(series) - n_time
         got = call_answer(fn, case, series.clone(), n_time)
         if not (isinstance(got, tuple) and len(got) == 2):
             raise Fail(
-                f"{case}: return the pair (input_data, correct_data), got {type(got).__name__}."
+                gettext("{case}: return the pair (input_data, correct_data), got {kind}.").format(
+                    case=case, kind=type(got).__name__
+                )
             )
         stuck = series[:n_time].view(1, n_time, 1).expand(n_sample, n_time, 1)
         expect_close(
@@ -56,7 +59,7 @@ def _check_windows(fn: Callable[..., Any]) -> str:
             got[0],
             expected_in,
             case,
-            [(stuck, "every window is the first one: slide the start with i")],
+            [(stuck, N_("every window is the first one: slide the start with i"))],
         )
         last_of_window = series[n_time - 1 : -1].view(-1, 1)
         expect_close(
@@ -67,12 +70,14 @@ def _check_windows(fn: Callable[..., Any]) -> str:
             [
                 (
                     last_of_window,
-                    "that is the window's own last value; the answer is the "
-                    "point right after the window",
+                    N_(
+                        "that is the window's own last value; the answer is the "
+                        "point right after the window"
+                    ),
                 )
             ],
         )
-    return "your loop cuts the same windows and answers as make_windows on all 3 cases."
+    return gettext("your loop cuts the same windows and answers as make_windows on all 3 cases.")
 
 
 def _window_counts() -> tuple[int, tuple[int, ...]]:
@@ -86,19 +91,27 @@ def _judge_window_counts(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> st
     if n_sample != true_n:
         if n_sample == true_n + 1:
             raise Fail(
-                f"answer_n_sample {n_sample} counts one window too many: the last "
-                "window still needs one point after it, its answer."
+                gettext(
+                    "answer_n_sample {n} counts one window too many: the last "
+                    "window still needs one point after it, its answer."
+                ).format(n=n_sample)
             )
         raise Fail(
-            f"answer_n_sample {n_sample}: count the start positions i for which "
-            "i + n_time is still inside the series."
+            gettext(
+                "answer_n_sample {n}: count the start positions i for which "
+                "i + n_time is still inside the series."
+            ).format(n=n_sample)
         )
     if shape != true_shape:
         raise Fail(
-            f"answer_shape {shape}: input_data is (n_sample, n_time, features), "
-            "one feature per step here."
+            gettext(
+                "answer_shape {shape}: input_data is (n_sample, n_time, features), "
+                "one feature per step here."
+            ).format(shape=shape)
         )
-    return f"{true_n} windows of {COUNT_N_TIME} steps, stored as {true_shape}."
+    return gettext("{n} windows of {n_time} steps, stored as {shape}.").format(
+        n=true_n, n_time=COUNT_N_TIME, shape=true_shape
+    )
 
 
 def _unfold_count() -> tuple[int]:
@@ -110,18 +123,22 @@ def _judge_unfold(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
     (true_n,) = truth
     if n == true_n - 1:
         raise Fail(
-            f"answer_n_windows {n} is n_sample, the windows that have an answer; "
-            "unfold knows nothing about answers: it counts every start that fits."
+            gettext(
+                "answer_n_windows {n} is n_sample, the windows that have an answer; "
+                "unfold knows nothing about answers: it counts every start that fits."
+            ).format(n=n)
         )
     if n != true_n:
         raise Fail(
-            f"answer_n_windows {n}: a window of {UNFOLD_SIZE} can start at 0 and slide "
-            "until its end reaches the last point; count those starts."
+            gettext(
+                "answer_n_windows {n}: a window of {size} can start at 0 and slide "
+                "until its end reaches the last point; count those starts."
+            ).format(n=n, size=UNFOLD_SIZE)
         )
-    return (
-        f"unfold cuts {true_n} windows, one more than n_sample: the last window, "
+    return gettext(
+        "unfold cuts {n} windows, one more than n_sample: the last window, "
         "ending at the last point, has no answer after it and must be dropped."
-    )
+    ).format(n=true_n)
 
 
 # in the order the notebook asks them: bind_exercises names them q1, q2, ...

@@ -26,6 +26,7 @@ from helpers.exercises.checking import (
 )
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
 from helpers.forecast import closed_loop
+from helpers.i18n import N_, gettext
 from helpers.models import SequenceRegressor
 from helpers.training import train
 
@@ -63,7 +64,9 @@ def _recorder(calls: list[tuple[bool, bool]]) -> Callable[..., None]:
 
 def _check_closed_loop(fn: Callable[..., Any]) -> str:
     for k, (n_time, steps) in enumerate([(10, 15), (4, 6)], 1):
-        case = f"case {k}/2 (a small RNN, seed_window of shape ({n_time}, 1), steps={steps})"
+        case = gettext(
+            "case {k}/2 (a small RNN, seed_window of shape ({n_time}, 1), steps={steps})"
+        ).format(k=k, n_time=n_time, steps=steps)
         model = _tiny_model(seed=k)
         window = noisy_sine(n_time + 1, seed=k)[1][:n_time].view(n_time, 1)
         expected = closed_loop(model, window, steps)
@@ -79,40 +82,52 @@ def _check_closed_loop(fn: Callable[..., Any]) -> str:
             torch.set_grad_enabled(grad_before)
         if grad_before and not grad_after:
             raise Fail(
-                f"{case}: your function left gradients switched off for everything "
-                "after it; use `with torch.no_grad():` so they come back on."
+                gettext(
+                    "{case}: your function left gradients switched off for everything "
+                    "after it; use `with torch.no_grad():` so they come back on."
+                ).format(case=case)
             )
         if any(grad for grad, _ in calls):
             raise Fail(
-                f"{case}: the model ran with gradients on; predict inside "
-                "`with torch.no_grad():`, which also saves memory and time."
+                gettext(
+                    "{case}: the model ran with gradients on; predict inside "
+                    "`with torch.no_grad():`, which also saves memory and time."
+                ).format(case=case)
             )
         if any(training for _, training in calls):
-            raise Fail(f"{case}: the model ran in training mode; call `model.eval()` first.")
+            raise Fail(
+                gettext(
+                    "{case}: the model ran in training mode; call `model.eval()` first."
+                ).format(case=case)
+            )
         if isinstance(got, list):
             got = torch.tensor(got)
         if isinstance(got, torch.Tensor) and got.numel() == steps + n_time:
             raise Fail(
-                f"{case}: got {got.numel()} values, expected {steps}: return only "
-                "the predictions, not the seed window."
+                gettext(
+                    "{case}: got {got} values, expected {expected}: return only "
+                    "the predictions, not the seed window."
+                ).format(case=case, got=got.numel(), expected=steps)
             )
         if isinstance(got, torch.Tensor) and got.numel() == steps:
             got = got.reshape(steps)
         once = model(window.view(1, n_time, 1)).detach().reshape(()).expand(steps)
         expect_close(
-            "prediction",
+            gettext("prediction"),
             got,
             expected,
             case,
             [
                 (
                     once,
-                    "every prediction is the first one: slide the window to end with "
-                    "the newest prediction",
+                    N_(
+                        "every prediction is the first one: slide the window to end with "
+                        "the newest prediction"
+                    ),
                 )
             ],
         )
-    return (
+    return gettext(
         "your loop generates the same forecasts as helpers.forecast.closed_loop, in eval mode "
         "and without gradients."
     )
@@ -140,7 +155,7 @@ def _check_train_epoch(fn: Callable[..., Any]) -> str:
     order = torch.randperm(len(input_data), generator=torch.Generator().manual_seed(5))
     dataset = TensorDataset(input_data[order], correct_data[order])
     loader = DataLoader(dataset, batch_size=4, shuffle=False)
-    case = "case 1/1 (one epoch of a small RNN, 12 windows in 3 batches of 4, SGD lr=0.1)"
+    case = gettext("case 1/1 (one epoch of a small RNN, 12 windows in 3 batches of 4, SGD lr=0.1)")
     model = _tiny_model(seed=4)
     mirror = copy.deepcopy(model)
     start = copy.deepcopy(model.state_dict())
@@ -165,31 +180,49 @@ def _check_train_epoch(fn: Callable[..., Any]) -> str:
     targets = correct_data[order].split(4)
     losses = [nn.functional.mse_loss(y, t).item() for y, t in zip(outputs, targets, strict=True)]
     if modes and not all(modes):
-        raise Fail(f"{case}: the model ran in eval mode; call `model.train()` at the start.")
+        raise Fail(
+            gettext(
+                "{case}: the model ran in eval mode; call `model.train()` at the start."
+            ).format(case=case)
+        )
     if all(torch.equal(p, start[n]) for n, p in model.state_dict().items()):
         raise Fail(
-            f"{case}: the weights did not change; call `optimizer.step()` after `loss.backward()`."
+            gettext(
+                "{case}: the weights did not change; call `optimizer.step()` after "
+                "`loss.backward()`."
+            ).format(case=case)
         )
     for name, p in mirror.state_dict().items():
         if not torch.allclose(model.state_dict()[name], p, rtol=RTOL, atol=ATOL):
             raise Fail(
-                f"{case}: after the epoch the weights differ from 3 plain SGD steps "
-                "(is `optimizer.zero_grad()` called for every batch?)."
+                gettext(
+                    "{case}: after the epoch the weights differ from 3 plain SGD steps "
+                    "(is `optimizer.zero_grad()` called for every batch?)."
+                ).format(case=case)
             )
     if isinstance(got, torch.Tensor) and got.numel() == 1:
         got = got.item()
     if isinstance(got, bool) or not isinstance(got, (int, float)):
-        raise Fail(f"{case}: return the mean loss as a float, got {type(got).__name__}.")
+        raise Fail(
+            gettext("{case}: return the mean loss as a float, got {kind}.").format(
+                case=case, kind=type(got).__name__
+            )
+        )
     expected = history.final_loss
     if math.isclose(got, expected, rel_tol=RTOL):
-        return "one SGD step per batch, and the mean of the 3 batch losses."
+        return gettext("one SGD step per batch, and the mean of the 3 batch losses.")
+    values = {"case": case, "expected": fmt(expected), "got": fmt(got)}
     for wrong, meaning in [
-        (sum(losses), "that is the sum of the batch losses; divide by the number of batches"),
-        (losses[-1], "that is the last batch's loss, not the mean"),
+        (sum(losses), N_("that is the sum of the batch losses; divide by the number of batches")),
+        (losses[-1], N_("that is the last batch's loss, not the mean")),
     ]:
         if math.isclose(got, wrong, rel_tol=RTOL):
-            raise Fail(f"{case}: mean loss expected {fmt(expected)}, got {fmt(got)}; {meaning}.")
-    raise Fail(f"{case}: mean loss expected {fmt(expected)}, got {fmt(got)}.")
+            raise Fail(
+                gettext("{case}: mean loss expected {expected}, got {got}; {meaning}.").format(
+                    **values, meaning=gettext(meaning)
+                )
+            )
+    raise Fail(gettext("{case}: mean loss expected {expected}, got {got}.").format(**values))
 
 
 NOISE = 0.3  # q2: the exercise's noise, three times the book's, so the chapter's floor won't do
@@ -205,17 +238,23 @@ def _judge_noise_floor(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
     (floor,) = truth
     if math.isclose(value, BOOK_NOISE**2, rel_tol=0.05):
         raise Fail(
-            f"that is the chapter's floor, for noise of standard deviation {BOOK_NOISE}; "
-            "here the noise is larger."
+            gettext(
+                "that is the chapter's floor, for noise of standard deviation {noise}; "
+                "here the noise is larger."
+            ).format(noise=BOOK_NOISE)
         )
     if math.isclose(value, math.sqrt(floor), rel_tol=0.05):
-        raise Fail("that is the noise's standard deviation; the MSE averages *squared* errors.")
+        raise Fail(
+            gettext("that is the noise's standard deviation; the MSE averages *squared* errors.")
+        )
     if not math.isclose(value, floor, rel_tol=0.05):
         raise Fail(
-            f"answer_noise_floor {value}: a model that outputs sin(x) exactly still misses "
-            "every answer by its noise; what is the mean squared size of that miss?"
+            gettext(
+                "answer_noise_floor {value}: a model that outputs sin(x) exactly still misses "
+                "every answer by its noise; what is the mean squared size of that miss?"
+            ).format(value=value)
         )
-    return (
+    return gettext(
         "a model that outputs sin(x) exactly still misses by the noise, whose mean square is "
         "its variance. That is a lower bound, not a score to aim for: a model that reads only "
         "noisy windows stays above it, and a training loss well below it means memorised noise."

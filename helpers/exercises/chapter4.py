@@ -13,6 +13,7 @@ from torch import nn
 
 from helpers.exercises.checking import Fail, as_shape, call_answer, expect_close, seeded
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
+from helpers.i18n import N_, gettext
 from helpers.scratch import GATE_NAMES
 
 INPUT_SIZE, HIDDEN_SIZE = 28, 256  # q2 and q3: the LSTM whose packed weights are read
@@ -45,16 +46,20 @@ def _coupled_variants(
         return (o * t(c) if squash_c else o * c), c
 
     return {
-        "f must be 1 - i: a unit makes room for what it writes (with f = i it would keep "
-        "most of its memory exactly when it writes most)": cell(s(pi), s(pi), t(pg), s(po)),
-        "the blocks come in the order i, g, o: the second one is the candidate": cell(
+        N_(
+            "f must be 1 - i: a unit makes room for what it writes (with f = i it would keep "
+            "most of its memory exactly when it writes most)"
+        ): cell(s(pi), s(pi), t(pg), s(po)),
+        N_("the blocks come in the order i, g, o: the second one is the candidate"): cell(
             s(pi), 1 - s(pi), t(po), s(pg)
         ),
-        "the candidate g goes through tanh, not a sigmoid": cell(s(pi), 1 - s(pi), s(pg), s(po)),
-        "h is o * tanh(c): the memory is squashed before the output gate": cell(
+        N_("the candidate g goes through tanh, not a sigmoid"): cell(
+            s(pi), 1 - s(pi), s(pg), s(po)
+        ),
+        N_("h is o * tanh(c): the memory is squashed before the output gate"): cell(
             s(pi), 1 - s(pi), t(pg), s(po), False
         ),
-        "the candidate is written through the input gate: c = f * c_prev + i * g": cell(
+        N_("the candidate is written through the input gate: c = f * c_prev + i * g"): cell(
             torch.ones_like(pi), 1 - s(pi), t(pg), s(po)
         ),
     }
@@ -83,14 +88,22 @@ def _check_coupled_step(fn: Callable[..., Any]) -> str:
                 theirs.copy_(torch.cat([i, -i, g_, o]))  # PyTorch's order i, f, g, o
             expected_h, expected_c = cell(x, (h_prev, c_prev))
         variants = _coupled_variants(x @ w_ih.T + b_ih + h_prev @ w_hh.T + b_hh, c_prev)
-        case = f"case {k}/3 (batch {batch}, input_size {n_in}, hidden {hidden})"
+        case = gettext("case {k}/3 (batch {batch}, input_size {n_in}, hidden {hidden})").format(
+            k=k, batch=batch, n_in=n_in, hidden=hidden
+        )
         args = (x, h_prev, c_prev, w_ih, w_hh, b_ih, b_hh)
         got = call_answer(fn, case, *(a.clone() for a in args))
         if not (isinstance(got, tuple) and len(got) == 2):
-            raise Fail(f"{case}: return the pair (h, c), got {type(got).__name__}.")
+            raise Fail(
+                gettext("{case}: return the pair (h, c), got {kind}.").format(
+                    case=case, kind=type(got).__name__
+                )
+            )
         expect_close("c", got[1], expected_c, case, [(v[1], m) for m, v in variants.items()])
         expect_close("h", got[0], expected_h, case, [(v[0], m) for m, v in variants.items()])
-    return "your coupled step matches nn.LSTMCell with a forget gate of 1 - i on all 3 cases."
+    return gettext(
+        "your coupled step matches nn.LSTMCell with a forget gate of 1 - i on all 3 cases."
+    )
 
 
 def _lstm_weight_shapes() -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -108,25 +121,55 @@ def _judge_weight_shapes(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> st
             continue
         if shape == true[::-1]:
             raise Fail(
-                f"{name} {shape} is transposed: PyTorch stores (out, in), one row per output value."
+                gettext(
+                    "{name} {shape} is transposed: PyTorch stores (out, in), one row per output "
+                    "value."
+                ).format(name=name, shape=shape)
             )
         if len(shape) == 2 and shape[0] * 4 == true[0]:
             raise Fail(
-                f"{name} {shape} holds one gate's block; the LSTM stacks the blocks "
-                "of all its gates in one matrix."
+                gettext(
+                    "{name} {shape} holds one gate's block; the LSTM stacks the blocks "
+                    "of all its gates in one matrix."
+                ).format(name=name, shape=shape)
             )
-        columns = "input value" if name == "answer_ih_shape" else "value of h_prev"
-        raise Fail(f"{name} {shape}: one row per gate unit, one column per {columns}.")
-    return (
-        f"weight_ih_l0 {truth[0]} and weight_hh_l0 {truth[1]}: four gate blocks of "
-        f"{HIDDEN_SIZE} rows stacked, times {INPUT_SIZE} inputs or {HIDDEN_SIZE} hidden values."
-    )
+        rows_and_columns = (
+            N_("{name} {shape}: one row per gate unit, one column per input value.")
+            if name == "answer_ih_shape"
+            else N_("{name} {shape}: one row per gate unit, one column per value of h_prev.")
+        )
+        raise Fail(gettext(rows_and_columns).format(name=name, shape=shape))
+    return gettext(
+        "weight_ih_l0 {ih} and weight_hh_l0 {hh}: four gate blocks of {hidden} rows stacked, "
+        "times {inputs} inputs or {hidden} hidden values."
+    ).format(ih=truth[0], hh=truth[1], hidden=HIDDEN_SIZE, inputs=INPUT_SIZE)
 
 
 def _forget_rows() -> tuple[tuple[int, int]]:
     hidden = nn.LSTM(input_size=INPUT_SIZE, hidden_size=HIDDEN_SIZE).hidden_size
     k = GATE_NAMES.index("forget")  # PyTorch packs i, f, g, o
     return ((k * hidden, (k + 1) * hidden),)
+
+
+# q3: rows of another gate's block, one message per gate (whose name the sentence declines)
+WRONG_BLOCK = {
+    "input": N_(
+        "rows {start}:{stop} belong to the input block; PyTorch's order is not the textbooks' "
+        "f, i, o."
+    ),
+    "forget": N_(
+        "rows {start}:{stop} belong to the forget block; PyTorch's order is not the textbooks' "
+        "f, i, o."
+    ),
+    "cell": N_(
+        "rows {start}:{stop} belong to the cell block; PyTorch's order is not the textbooks' "
+        "f, i, o."
+    ),
+    "output": N_(
+        "rows {start}:{stop} belong to the output block; PyTorch's order is not the textbooks' "
+        "f, i, o."
+    ),
+}
 
 
 def _judge_forget_rows(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
@@ -137,24 +180,29 @@ def _judge_forget_rows(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
     (true,) = truth
     hidden = true[1] - true[0]
     if len(rows) != 2:
-        raise Fail(f"answer_forget_rows should be a pair (start, stop), got {rows}.")
+        raise Fail(
+            gettext("answer_forget_rows should be a pair (start, stop), got {rows}.").format(
+                rows=rows
+            )
+        )
     if rows[1] - rows[0] != hidden:
         raise Fail(
-            f"answer_forget_rows {rows} spans {rows[1] - rows[0]} rows; each gate has "
-            "one row per hidden unit."
+            gettext(
+                "answer_forget_rows {rows} spans {n} rows; each gate has one row per hidden unit."
+            ).format(rows=rows, n=rows[1] - rows[0])
         )
     if rows != true:
         block = rows[0] // hidden
         if rows[0] % hidden == 0 and 0 <= block < 4:
-            raise Fail(
-                f"rows {rows[0]}:{rows[1]} belong to the {GATE_NAMES[block]} block; "
-                "PyTorch's order is not the textbooks' f, i, o."
+            raise Fail(gettext(WRONG_BLOCK[GATE_NAMES[block]]).format(start=rows[0], stop=rows[1]))
+        raise Fail(
+            gettext("answer_forget_rows {rows} does not start at a block boundary.").format(
+                rows=rows
             )
-        raise Fail(f"answer_forget_rows {rows} does not start at a block boundary.")
-    return (
-        f"rows {true[0]}:{true[1]}; PyTorch packs input, forget, cell (candidate), "
-        "output: i, f, g, o."
-    )
+        )
+    return gettext(
+        "rows {start}:{stop}; PyTorch packs input, forget, cell (candidate), output: i, f, g, o."
+    ).format(start=true[0], stop=true[1])
 
 
 # in the order the notebook asks them: bind_exercises names them q1, q2, ...

@@ -13,6 +13,7 @@ from torch import nn
 
 from helpers.exercises.checking import Fail, as_int, call_answer, expect_close, seeded
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
+from helpers.i18n import N_, gettext
 
 INPUT_SIZE, HIDDEN_SIZE = 2, 16  # q2: the layers whose parameters are counted
 
@@ -36,30 +37,38 @@ class LSTMNet(nn.Module):
 
 def _check_lstm_net(cls: Callable[..., Any]) -> str:
     if isinstance(cls, nn.Module):
-        raise Fail("pass the class itself, `LSTMNet`, not an instance `LSTMNet()`.")
+        raise Fail(gettext("pass the class itself, `LSTMNet`, not an instance `LSTMNet()`."))
     for k, (n_in, hidden, n_out, batch, n_time) in enumerate(
         [(1, 8, 1, 4, 10), (2, 5, 3, 2, 6)], 1
     ):
-        case = f"case {k}/2 (LSTMNet({n_in}, {hidden}, {n_out}), input ({batch}, {n_time}, {n_in}))"
+        case = gettext(
+            "case {k}/2 (LSTMNet({n_in}, {hidden}, {n_out}), input ({batch}, {n_time}, {n_in}))"
+        ).format(k=k, n_in=n_in, hidden=hidden, n_out=n_out, batch=batch, n_time=n_time)
         torch.manual_seed(k)
         net = call_answer(cls, case, n_in, hidden, n_out)
         lstms = [m for m in net.modules() if isinstance(m, nn.LSTM)]
         linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
         if len(lstms) != 1 or len(linears) != 1:
             raise Fail(
-                f"{case}: expected one nn.LSTM and one nn.Linear layer, found "
-                f"{len(lstms)} and {len(linears)}."
+                gettext(
+                    "{case}: expected one nn.LSTM and one nn.Linear layer, found "
+                    "{lstms} and {linears}."
+                ).format(case=case, lstms=len(lstms), linears=len(linears))
             )
         lstm, fc = lstms[0], linears[0]
         if not lstm.batch_first:
             raise Fail(
-                f"{case}: build the LSTM with batch_first=True; the windows are "
-                "(batch, time, features)."
+                gettext(
+                    "{case}: build the LSTM with batch_first=True; the windows are "
+                    "(batch, time, features)."
+                ).format(case=case)
             )
         if (lstm.input_size, lstm.hidden_size) != (n_in, hidden):
             raise Fail(
-                f"{case}: the LSTM is nn.LSTM({lstm.input_size}, {lstm.hidden_size}); "
-                "use the input_size and hidden_size arguments."
+                gettext(
+                    "{case}: the LSTM is nn.LSTM({input_size}, {hidden_size}); "
+                    "use the input_size and hidden_size arguments."
+                ).format(case=case, input_size=lstm.input_size, hidden_size=lstm.hidden_size)
             )
         x = torch.randn(batch, n_time, n_in, generator=seeded(20 + k))
         with torch.no_grad():
@@ -69,16 +78,19 @@ def _check_lstm_net(cls: Callable[..., Any]) -> str:
             try:
                 got = call_answer(net, case, x)
             except Fail as fail:  # the classic slip: treating the LSTM's state as one tensor
-                tip = " nn.LSTM returns y and the pair (h, c)." if "tuple" in str(fail) else ""
-                raise Fail(f"{fail}{tip}") from None
+                if "tuple" not in str(fail):
+                    raise
+                raise Fail(
+                    gettext("{problem} nn.LSTM returns y and the pair (h, c).").format(problem=fail)
+                ) from None
         expect_close(
-            "output",
+            gettext("output"),
             got,
             expected,
             case,
-            [(first, "that is the first step's output; predict from the last, y[:, -1, :]")],
+            [(first, N_("that is the first step's output; predict from the last, y[:, -1, :]"))],
         )
-    return "an LSTM layer, batch_first, then Linear on the last step's output."
+    return gettext("an LSTM layer, batch_first, then Linear on the last step's output.")
 
 
 def _param_counts() -> tuple[int, int]:
@@ -96,27 +108,35 @@ def _judge_param_counts(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str
     )
     true_lstm, true_rnn = truth
     if (n_lstm, n_rnn) == (true_rnn, true_lstm):
-        raise Fail("you swapped them: which layer has four blocks of weights?")
+        raise Fail(gettext("you swapped them: which layer has four blocks of weights?"))
     if n_rnn != true_rnn:
         if n_rnn == true_rnn - HIDDEN_SIZE:
             raise Fail(
-                "answer_rnn_params is one bias vector short: PyTorch keeps two biases, "
-                "b_ih and b_hh."
+                gettext(
+                    "answer_rnn_params is one bias vector short: PyTorch keeps two biases, "
+                    "b_ih and b_hh."
+                )
             )
-        raise Fail(f"answer_rnn_params {n_rnn}: add up W_ih, W_hh and the two biases.")
+        raise Fail(
+            gettext("answer_rnn_params {n}: add up W_ih, W_hh and the two biases.").format(n=n_rnn)
+        )
     if n_lstm != true_lstm:
         if n_lstm == true_lstm - 4 * HIDDEN_SIZE:
             raise Fail(
-                "answer_lstm_params is short of one set of biases: each gate has b_ih and b_hh."
+                gettext(
+                    "answer_lstm_params is short of one set of biases: each gate has b_ih and b_hh."
+                )
             )
         raise Fail(
-            f"answer_lstm_params {n_lstm}: the LSTM has four blocks, each the size of "
-            "the whole RNN layer."
+            gettext(
+                "answer_lstm_params {n}: the LSTM has four blocks, each the size of "
+                "the whole RNN layer."
+            ).format(n=n_lstm)
         )
-    return (
-        f"{true_lstm} for the LSTM and {true_rnn} for the RNN: four blocks (i, f, g, o) "
+    return gettext(
+        "{lstm} for the LSTM and {rnn} for the RNN: four blocks (i, f, g, o) "
         "of the RNN's size, so four times the parameters and the arithmetic per step."
-    )
+    ).format(lstm=true_lstm, rnn=true_rnn)
 
 
 # in the order the notebook asks them: bind_exercises names them q1, q2, ...

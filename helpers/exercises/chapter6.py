@@ -16,6 +16,7 @@ from torch import nn
 from helpers.exercises.checking import Fail, as_number, call_answer, expect_close, seeded
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
 from helpers.floors import SINE_STEP, least_squares_weights
+from helpers.i18n import N_, gettext
 
 KEEP_BIASES, KEEP_STEPS = (1.0, 5.0), 100  # q2: forget biases, and the steps a value must last
 
@@ -50,26 +51,32 @@ def _cho_mistakes(x_parts, h_prev, weight_hh, bias_hh) -> list[tuple[torch.Tenso
     return [
         (
             (1 - z) * n_pytorch + z * h_prev,
-            "that is PyTorch's variant, the reset gate on the product: Cho et al. apply r to "
-            "h_prev before multiplying by W_hn",
+            N_(
+                "that is PyTorch's variant, the reset gate on the product: Cho et al. apply r to "
+                "h_prev before multiplying by W_hn"
+            ),
         ),
         (
             (1 - z) * torch.tanh(x_n + (r * h_prev) @ w_hn.T + r * b_hn) + z * h_prev,
-            "the bias b_hn is added after the product; only h_prev goes through the reset gate",
+            N_("the bias b_hn is added after the product; only h_prev goes through the reset gate"),
         ),
         (
             z * n + (1 - z) * h_prev,
-            "z and 1 - z are swapped: in PyTorch's order z keeps the old state",
+            N_("z and 1 - z are swapped: in PyTorch's order z keeps the old state"),
         ),
         (
             (1 - z) * torch.tanh(x_n + h_prev @ w_hn.T + b_hn) + z * h_prev,
-            "the reset gate is missing: it multiplies h_prev inside the candidate",
+            N_("the reset gate is missing: it multiplies h_prev inside the candidate"),
         ),
     ]
 
 
 def _check_gru_cho(fn: Callable[..., Any]) -> str:
-    cases = {"one sequence, 4 units": (1, 1, 4), "a batch of 3": (3, 2, 5), "6 units": (2, 3, 6)}
+    cases = {
+        N_("one sequence, 4 units"): (1, 1, 4),
+        N_("a batch of 3"): (3, 2, 5),
+        N_("6 units"): (2, 3, 6),
+    }
     differs = []
     for k, (name, (batch, n_in, hidden)) in enumerate(cases.items(), 1):
         generator = seeded(60 + k)
@@ -83,15 +90,15 @@ def _check_gru_cho(fn: Callable[..., Any]) -> str:
             expected = gru_step_cho(x, h_prev, *weights)
             differs.append((expected - layer(x, h_prev)).abs().max().item())
             x_parts = (x @ weights[0].T + weights[2]).chunk(3, dim=1)
-        case = f"case {k}/3 ({name})"
+        case = gettext("case {k}/3 ({name})").format(k=k, name=gettext(name))
         got = call_answer(fn, case, x.clone(), h_prev.clone(), *(w.clone() for w in weights))
         mistakes = _cho_mistakes(x_parts, h_prev, weights[1], weights[3])
         expect_close("h", got, expected, case, mistakes)
-    return (
-        f"your step is Cho et al.'s GRU on all 3 cases. With the same weights it differs from "
-        f"PyTorch's nn.GRUCell by up to {max(differs):.2f}: two cells with one name, whose "
+    return gettext(
+        "your step is Cho et al.'s GRU on all 3 cases. With the same weights it differs from "
+        "PyTorch's nn.GRUCell by up to {differs}: two cells with one name, whose "
         "trained weights do not carry over from one to the other."
-    )
+    ).format(differs=f"{max(differs):.2f}")
 
 
 def _kept_after() -> tuple[float, ...]:
@@ -103,21 +110,29 @@ def _judge_kept(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
     for name, value, true, bias in zip(names, answers, truth, KEEP_BIASES, strict=True):
         got = as_number(name, value)
         if got < 0 or got > 1:
-            raise Fail(f"{name} is a share of the stored value, between 0 and 1; got {got}.")
+            raise Fail(
+                gettext(
+                    "{name} is a share of the stored value, between 0 and 1; got {got}."
+                ).format(name=name, got=got)
+            )
         if not math.isclose(got, true, rel_tol=0.05, abs_tol=1e-12):
             kept_once = 1 / (1 + math.exp(-bias))
             if math.isclose(got, kept_once, rel_tol=0.01):
                 raise Fail(
-                    f"{name}: that is what one step keeps; the value must last {KEEP_STEPS}."
+                    gettext(
+                        "{name}: that is what one step keeps; the value must last {steps}."
+                    ).format(name=name, steps=KEEP_STEPS)
                 )
             raise Fail(
-                f"{name} {got:.3g} is off: multiply σ({bias:g}) by itself {KEEP_STEPS} times."
+                gettext("{name} {got} is off: multiply σ({bias}) by itself {steps} times.").format(
+                    name=name, got=f"{got:.3g}", bias=f"{bias:g}", steps=KEEP_STEPS
+                )
             )
     low, high = truth
-    return (
-        f"bias 1 keeps {low:.1e} of the value after {KEEP_STEPS} steps, bias 5 keeps {high:.2f}: "
+    return gettext(
+        "bias 1 keeps {low} of the value after {steps} steps, bias 5 keeps {high}: "
         "a forget gate must sit very close to 1 before a value survives a long lag."
-    )
+    ).format(low=f"{low:.1e}", steps=KEEP_STEPS, high=f"{high:.2f}")
 
 
 def least_squares_next(window, step):
@@ -139,15 +154,19 @@ def _check_least_squares(fn: Callable[..., Any]) -> str:
     for k, n in enumerate((10, 6, 15), 1):
         weights = least_squares_weights(n, SINE_STEP)
         window = torch.randn(n, generator=generator, dtype=torch.float64)
-        case = f"case {k}/3 (a window of {n} points)"
+        case = gettext("case {k}/3 (a window of {n} points)").format(k=k, n=n)
         got = call_answer(fn, case, window.clone(), SINE_STEP)
         if not isinstance(got, torch.Tensor) or got.numel() != 1:
-            raise Fail(f"{case}: return one number as a tensor, got {type(got).__name__}.")
+            raise Fail(
+                gettext("{case}: return one number as a tensor, got {kind}.").format(
+                    case=case, kind=type(got).__name__
+                )
+            )
         expected = (weights @ window).reshape(()).float()  # checks compare in float32
         last = window[-1].float()
-        mistakes = [(last, "that is the window's last point, not the fitted sine one step on")]
-        expect_close("prediction", got.reshape(()), expected, case, mistakes)
-    return (
+        mistakes = [(last, N_("that is the window's last point, not the fitted sine one step on"))]
+        expect_close(gettext("prediction"), got.reshape(()), expected, case, mistakes)
+    return gettext(
         "your fit extrapolates like the chapter's filter: a least-squares sine, one step on, "
         "is a fixed weighted sum of the window."
     )

@@ -112,20 +112,30 @@ def as_shape(name: str, value: Any) -> tuple[int, ...]:
         isinstance(v, int) and not isinstance(v, bool) for v in value
     ):
         return tuple(value)
-    raise Fail(f"{name} should be a tuple of ints such as (2, 3), got {value!r}.")
+    raise Fail(
+        gettext("{name} should be a tuple of ints such as (2, 3), got {value}.").format(
+            name=name, value=repr(value)
+        )
+    )
 
 
 def as_int(name: str, value: Any) -> int:
     """Read a predicted count."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Fail(f"{name} should be a whole number (an int), got {value!r}.")
+        raise Fail(
+            gettext("{name} should be a whole number (an int), got {value}.").format(
+                name=name, value=repr(value)
+            )
+        )
     return value
 
 
 def as_number(name: str, value: Any) -> float:
     """Read a predicted value: an int or a float."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise Fail(f"{name} should be a number, got {value!r}.")
+        raise Fail(
+            gettext("{name} should be a number, got {value}.").format(name=name, value=repr(value))
+        )
     return value
 
 

@@ -27,7 +27,7 @@ import torch
 
 from helpers.exercises.checking import Fail
 from helpers.exercises.feedback import ExerciseFailed, Feedback, Message
-from helpers.i18n import gettext
+from helpers.i18n import N_, gettext
 
 __all__ = [
     "ALIAS",
@@ -85,10 +85,15 @@ class Exercise(ABC):
             raise TypeError(f"hint(n) takes the hint number as an int, e.g. hint(2); got {n!r}.")
         total = len(self.hints)
         if not 1 <= n <= total:
-            hints = "1 hint" if total == 1 else f"{total} hints, numbered 1 to {total}"
-            return Message(
-                f"{self.name} has {hints}; `{self.call}.solution()` shows a reference answer."
+            how_many = (
+                N_("{name} has 1 hint; `{call}.solution()` shows a reference answer.")
+                if total == 1
+                else N_(
+                    "{name} has {total} hints, numbered 1 to {total}; `{call}.solution()` "
+                    "shows a reference answer."
+                )
             )
+            return Message(gettext(how_many).format(name=self.name, call=self.call, total=total))
         head = gettext("Hint {n} of {total} ({name})").format(n=n, total=total, name=self.name)
         hint = gettext(self.hints[n - 1])
         return Message(f"**{head}:** {hint}", f"{head}: {hint}")
@@ -178,11 +183,19 @@ class CodeExercise(_Checked):
         return textwrap.dedent(inspect.getsource(self.reference)).rstrip()
 
     def _verdict(self, *answers: Any) -> str:
-        usage = f"pass your {self.answer_name} itself: `{self.call}.check({self.answer_name})`"
+        names = {"name": self.answer_name, "call": self.call}
         if len(answers) != 1:
-            raise Fail(f"{usage} (got {len(answers)} arguments).")
+            raise Fail(
+                gettext(
+                    "pass your {name} itself: `{call}.check({name})` (got {n} arguments)."
+                ).format(**names, n=len(answers))
+            )
         if not callable(answers[0]):
-            raise Fail(f"{usage}, not a {type(answers[0]).__name__}.")
+            raise Fail(
+                gettext("pass your {name} itself: `{call}.check({name})`, not a {kind}.").format(
+                    **names, kind=type(answers[0]).__name__
+                )
+            )
         with torch.random.fork_rng(devices=[]):  # models built by the check use the global RNG
             return self.checker(answers[0])
 
@@ -231,7 +244,11 @@ class PredictExercise(_Checked):
 
     def _verdict(self, *answers: Any) -> str:
         if len(answers) != len(self.answers):
-            raise Fail(f"pass your answers: `{self.call}.check({', '.join(self.answer_names)})`.")
+            raise Fail(
+                gettext("pass your answers: `{call}.check({names})`.").format(
+                    call=self.call, names=", ".join(self.answer_names)
+                )
+            )
         return self.judge(answers, self._true_values())
 
 
