@@ -410,6 +410,10 @@ def test_verdicts_name_the_typical_mistake():
     assert "reset gate is missing" in chapter6.q1.check(gru_cho(no_reset=True)).text
     assert "what one step keeps" in chapter6.q2.check(0.731, 0.9933).text
     assert "last point" in chapter6.q3.check(next_is_last_point).text
+    from helpers.exercises import chapter5
+
+    # a function that returns nothing, not a class: a verdict, not an AttributeError
+    assert "should build an nn.Module" in chapter5.q1.check(lambda *args: None).text
     from helpers.exercises import chapter7
 
     assert "continue row b" in chapter7.q5.check(batches_wrong("windows grouped")).text

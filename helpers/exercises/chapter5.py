@@ -46,6 +46,13 @@ def _check_lstm_net(cls: Callable[..., Any]) -> str:
         ).format(k=k, n_in=n_in, hidden=hidden, n_out=n_out, batch=batch, n_time=n_time)
         torch.manual_seed(k)
         net = call_answer(cls, case, n_in, hidden, n_out)
+        if not isinstance(net, nn.Module):
+            raise Fail(
+                gettext(
+                    "{case}: LSTMNet(...) should build an nn.Module, got {got}; define it as "
+                    "`class LSTMNet(nn.Module):` and pass the class."
+                ).format(case=case, got=type(net).__name__)
+            )
         lstms = [m for m in net.modules() if isinstance(m, nn.LSTM)]
         linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
         if len(lstms) != 1 or len(linears) != 1:
