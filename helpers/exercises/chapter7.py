@@ -15,7 +15,7 @@ import torch
 from helpers import text
 from helpers.exercises.checking import Fail, as_number, call_answer, expect_close, fmt, one_line
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
-from helpers.i18n import gettext
+from helpers.i18n import N_, gettext
 
 
 def encode_chars(s):
@@ -49,29 +49,39 @@ _ENCODE_CASES = [
 
 def _check_encode(fn: Callable[..., Any]) -> str:
     for k, case_text in enumerate(_ENCODE_CASES, 1):
-        case = f"case {k}/{len(_ENCODE_CASES)} ({case_text!r})"
+        case = gettext("case {k}/{total} ({text})").format(
+            k=k, total=len(_ENCODE_CASES), text=repr(case_text)
+        )
         got = call_answer(fn, case, case_text)
         if isinstance(got, torch.Tensor):
             got = got.tolist()
         if not isinstance(got, (list, tuple)) or not all(
             isinstance(v, int) and not isinstance(v, bool) for v in got
         ):
-            raise Fail(f"{case}: return a list of ints, got {one_line(repr(got), 60)}.")
+            raise Fail(
+                gettext("{case}: return a list of ints, got {got}.").format(
+                    case=case, got=one_line(repr(got), 60)
+                )
+            )
         expected = text.encode(case_text).tolist()
         if list(got) == expected:
             continue
         if len(got) != len(expected):
             raise Fail(
-                f"{case}: got {len(got)} ids, expected {len(expected)}: fold every run of "
-                "whitespace into one space and strip the ends."
+                gettext(
+                    "{case}: got {got} ids, expected {expected}: fold every run of "
+                    "whitespace into one space and strip the ends."
+                ).format(case=case, got=len(got), expected=len(expected))
             )
         at = next(i for i, (a, b) in enumerate(zip(got, expected, strict=True)) if a != b)
         ch = text.clean(case_text)[at]
-        shown = "the unknown token" if ch == text.UNK_CHAR else repr(ch)
+        shown = gettext("the unknown token") if ch == text.UNK_CHAR else repr(ch)
         raise Fail(
-            f"{case}: at position {at} ({shown}) you gave {got[at]}, expected {expected[at]}."
+            gettext(
+                "{case}: at position {at} ({shown}) you gave {got}, expected {expected}."
+            ).format(case=case, at=at, shown=shown, got=got[at], expected=expected[at])
         )
-    return "your ids match text.encode on every case: letters, spaces, case and unknowns."
+    return gettext("your ids match text.encode on every case: letters, spaces, case and unknowns.")
 
 
 def _uniform_truth() -> tuple[float, float, float]:
@@ -88,10 +98,17 @@ def _judge_perplexities(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str
         if not math.isclose(value, true, rel_tol=1e-3):
             if name == "answer_uniform" and math.isclose(value, math.log(28), rel_tol=1e-3):
                 raise Fail(
-                    "answer_uniform is the cross-entropy, log 28; perplexity is its exponential."
+                    gettext(
+                        "answer_uniform is the cross-entropy, log 28; perplexity is its "
+                        "exponential."
+                    )
                 )
-            raise Fail(f"{name} = {fmt(value)} is not it: perplexity is 1 / p when p is fixed.")
-    return (
+            raise Fail(
+                gettext("{name} = {value} is not it: perplexity is 1 / p when p is fixed.").format(
+                    name=name, value=fmt(value)
+                )
+            )
+    return gettext(
         "28, 1 and 2: perplexity is the number of equally likely choices the model is as "
         "unsure as. A model that scores 4 hesitates, on average, as if between 4 characters."
     )
@@ -111,16 +128,21 @@ def _check_temperature(fn: Callable[..., Any]) -> str:
     generator = torch.Generator().manual_seed(7)
     logits = torch.randn(28, generator=generator) * 2
     for k, temperature in enumerate([1.0, 0.5, 2.0, 0.1], 1):
-        case = f"case {k}/4 (28 random logits, temperature {temperature})"
+        case = gettext("case {k}/4 (28 random logits, temperature {temperature})").format(
+            k=k, temperature=temperature
+        )
         got = call_answer(fn, case, logits.clone(), temperature)
         expected = torch.softmax(logits / temperature, dim=-1)
         mistakes = [
-            (torch.softmax(logits * temperature, dim=-1), "you multiplied by the temperature"),
-            (torch.softmax(logits, dim=-1), "the temperature has no effect in your function"),
-            (logits / temperature, "turn the scaled logits into probabilities with softmax"),
+            (torch.softmax(logits * temperature, dim=-1), N_("you multiplied by the temperature")),
+            (
+                torch.softmax(logits, dim=-1),
+                N_("the temperature has no effect in your function"),
+            ),
+            (logits / temperature, N_("turn the scaled logits into probabilities with softmax")),
         ]
         expect_close("probabilities", got, expected, case, mistakes)
-    return (
+    return gettext(
         "softmax(logits / T): below 1 the largest logit takes over (greedy as T -> 0), "
         "above 1 the probabilities even out (uniform as T grows)."
     )
