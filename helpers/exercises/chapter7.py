@@ -109,8 +109,9 @@ def _judge_perplexities(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str
                 )
             )
     return gettext(
-        "28, 1 and 2: perplexity is the number of equally likely choices the model is as "
-        "unsure as. A model that scores 4 hesitates, on average, as if between 4 characters."
+        "28, 1 and 2: a perplexity of k means the model is as unsure as if it chose among k "
+        "equally likely tokens. A model that scores 4 hesitates, on average, as if between 4 "
+        "characters."
     )
 
 
