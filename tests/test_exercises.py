@@ -11,6 +11,7 @@ import pytest
 import torch
 from torch import nn
 
+from helpers import text
 from helpers.exercises import CHAPTERS, MARKER, ExerciseFailed
 from helpers.exercises.kinds import OpenQuestion
 
@@ -213,10 +214,13 @@ def batches_wrong(kind):
                 for k in range(0, len(windows) - batch_size + 1, batch_size)
             ]
             return [(inputs, inputs + 1) for inputs in grouped]
+        if kind == "the helper itself":
+            return list(text.sequential_batches(ids, batch_size, n_time))
         per_row = (len(ids) - (kind != "no room for the last target")) // batch_size
         inputs = ids[: batch_size * per_row].view(batch_size, per_row)
         targets = ids[1 : batch_size * per_row + 1]
         targets = inputs if kind == "targets = inputs" else targets.view(batch_size, -1)
+        targets = inputs + 1 if kind == "id + 1" else targets
         return [
             (inputs[:, t : t + n_time], targets[:, t : t + n_time])
             for t in range(0, per_row - n_time + 1, n_time)
@@ -340,6 +344,8 @@ WRONG = {
         batches_wrong("windows grouped"),
         batches_wrong("targets = inputs"),
         batches_wrong("no room for the last target"),
+        batches_wrong("id + 1"),
+        batches_wrong("the helper itself"),
     ],
 }
 
@@ -418,6 +424,11 @@ def test_verdicts_name_the_typical_mistake():
 
     assert "continue row b" in chapter7.q5.check(batches_wrong("windows grouped")).text
     assert "shifted by one" in chapter7.q5.check(batches_wrong("targets = inputs")).text
+    assert "shuffled text" in chapter7.q5.check(batches_wrong("id + 1")).text
+    original = text.sequential_batches
+    verdict = chapter7.q5.check(batches_wrong("the helper itself")).text
+    assert "write the batches yourself" in verdict
+    assert text.sequential_batches is original  # put back after the check
 
 
 # the chapters whose exercises speak Japanese so far (chapter 7 is not in the edition yet)

@@ -6,8 +6,9 @@ Loaded in the notebook with ``from helpers.exercises import chapter7 as ex``.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import torch
@@ -169,16 +170,45 @@ def tbptt_batches(ids, batch_size, n_time):
     ### END SOLUTION
 
 
-_BATCH_CASES = [(23, 2, 3), (100, 4, 5), (50, 3, 7), (36, 5, 7)]  # (tokens, batch_size, n_time)
+# (tokens, batch_size, n_time, shuffled): token i is i, so that a wrong row shows where it was
+# cut from; then a shuffled text, so that "the token after" cannot be computed as "id + 1"
+_BATCH_CASES = [(23, 2, 3, False), (100, 4, 5, False), (50, 3, 7, False), (36, 5, 7, False),
+                (61, 3, 4, True)]  # fmt: skip
+
+
+@contextlib.contextmanager
+def _sequential_batches_forbidden() -> Iterator[None]:
+    """While the learner's function runs, text.sequential_batches answers with a Fail."""
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise Fail(
+            gettext(
+                "write the batches yourself: calling text.sequential_batches is not the exercise."
+            )
+        )
+
+    saved = text.sequential_batches
+    text.sequential_batches = forbidden  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        text.sequential_batches = saved  # type: ignore[assignment]
 
 
 def _check_batches(fn: Callable[..., Any]) -> str:
-    for k, (n, batch_size, n_time) in enumerate(_BATCH_CASES, 1):
-        case = gettext("case {k}/{total} (ids = torch.arange({n}), batch_size={b}, n_time={t})")
+    for k, (n, batch_size, n_time, shuffled) in enumerate(_BATCH_CASES, 1):
+        if shuffled:
+            ids = torch.randperm(n, generator=torch.Generator().manual_seed(7))
+            case = gettext(
+                "case {k}/{total} (a shuffled text of {n} tokens, batch_size={b}, n_time={t})"
+            )
+        else:
+            ids = torch.arange(n)
+            case = gettext("case {k}/{total} (ids = torch.arange({n}), batch_size={b}, n_time={t})")
         case = case.format(k=k, total=len(_BATCH_CASES), n=n, b=batch_size, t=n_time)
-        ids = torch.arange(n)  # token i is i: a wrong row shows where it was cut from
         expected = list(text.sequential_batches(ids, batch_size, n_time))
-        got = call_answer(fn, case, ids.clone(), batch_size, n_time)
+        with _sequential_batches_forbidden():
+            got = call_answer(fn, case, ids.clone(), batch_size, n_time)
         try:
             got = [(inputs, targets) for inputs, targets in got]
         except (TypeError, ValueError):
@@ -313,7 +343,7 @@ EXERCISES = bind_exercises(
         "side by side, and batch k takes columns `k * n_time` to `(k + 1) * n_time` of every row, "
         "so row b of batch k + 1 starts where row b of batch k stopped. That is what lets the "
         "state after one batch be the right start for the next. Cutting the text into "
-        "consecutive windows and grouping them into batches would give the same windows in "
+        "consecutive windows and grouping them into batches would give other windows, in "
         "another order, and a carried state would then continue the wrong text.",
     ),
 )
