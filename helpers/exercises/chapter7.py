@@ -188,11 +188,11 @@ def _sequential_batches_forbidden() -> Iterator[None]:
         )
 
     saved = text.sequential_batches
-    text.sequential_batches = forbidden  # type: ignore[assignment]
+    text.sequential_batches = forbidden
     try:
         yield
     finally:
-        text.sequential_batches = saved  # type: ignore[assignment]
+        text.sequential_batches = saved
 
 
 def _check_batches(fn: Callable[..., Any]) -> str:
