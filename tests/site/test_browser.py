@@ -343,7 +343,7 @@ def test_integrity_pins_match_the_npm_copies():
 
 
 def test_site_size_within_limits():
-    """Heaviest page (widget state included) under 2 MB, whole site under 25 MB."""
+    """Heaviest page (widget state included) under 2 MB, whole site under site_size.SITE_LIMIT."""
     spec = importlib.util.spec_from_file_location("site_size", ROOT / "benchmarks" / "site_size.py")
     site_size = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(site_size)
