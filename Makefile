@@ -237,7 +237,8 @@ execute-ja: ja
 		ja/notebooks/*.ipynb
 
 # the Japanese site: built from ja/ as its own book (language ja), then put under
-# _build/html/ja so that each page's other edition is one folder up or down. Its notebooks run
+# _build/html/ja so that each page's other edition is one folder up or down, its pages loading
+# the theme's static files from the English edition's _static (book/_ext/share_static.py). Its notebooks run
 # with BOOK_LANGUAGE=ja, with their own execution cache, dropped when helpers change; --all
 # when a static file or one of our extensions changed (the search's language_data.js is only
 # written then).
@@ -254,6 +255,7 @@ book-ja: $(VENV)/.installed
 		$${all:+--all} || exit 1; \
 	touch $(JA_OUT)/.helpers-executed; \
 	rm -rf _build/html/ja && mkdir -p _build/html && cp -a $(JA_OUT)/_build/html _build/html/ja; \
+	$(BIN)/python book/_ext/share_static.py _build/html ja || exit 1; \
 	echo "Japanese edition built in $$(( $$(date +%s) - start )) s: $(CURDIR)/_build/html/ja/index.html"
 
 lab-ja: $(VENV)/.installed

@@ -725,12 +725,12 @@ def build_html(ed: Edition, work: Path, tools: Path) -> Path:
         section["class"] = section.get("class", []) + [name]
         h1 = section.find("h1")
         chapters.append((name, h1.get_text(" ", strip=True) if h1 else ed.title))
-    logo = ed.site / "_static" / "logo.svg"  # the theme's copy of _config.yml's logo
+    logo = static_file(ed, "logo.svg")  # the theme's copy of _config.yml's logo
     logo_src = book.asset(logo) if logo.is_file() else ""
     body = title_page_html(ed.title, ed.author, ed.url, _commit(), words, logo_src)
     body += str(contents)
     body += "".join(str(section) for _, section in sections)
-    shutil.copyfile(ed.site / "_static" / "pygments.css", work / "pygments.css")  # code colours
+    shutil.copyfile(static_file(ed, "pygments.css"), work / "pygments.css")  # code colours
     shutil.copyfile(PRINT_CSS, work / "print.css")
     heads = running_heads_css(ed.title, chapters)
     document = document_html(
@@ -843,6 +843,15 @@ def pack(source: Path, pdf: Path) -> None:
         raise RuntimeError(f"qpdf failed:\n{done.stderr[-2000:]}")
 
 
+def static_file(ed: Edition, name: str) -> Path:
+    """The theme's static file ``name`` as the edition's pages load it: from the edition's own
+    _static, or, for the Japanese edition, from the English one's (book/_ext/share_static.py
+    keeps one copy of the files both editions share)."""
+    own = ed.site / "_static" / name
+    shared = ed.site.parent / "_static" / name
+    return own if own.is_file() or not shared.is_file() else shared
+
+
 def inputs_digest(ed: Edition) -> str:
     """A digest of what the PDF is made of: the book's pages, their pictures and widget
     state, the code colours, this pipeline, and the commit the title page names.
@@ -851,7 +860,7 @@ def inputs_digest(ed: Edition) -> str:
     every time, unchanged.
     """
     files = [ed.book / "_toc.yml", ed.book / "_config.yml", *sorted(HERE.glob("*"))]
-    files += [ed.site / "_static" / name for name in ("pygments.css", "logo.svg")]
+    files += [static_file(ed, name) for name in ("pygments.css", "logo.svg")]
     files += sorted((ed.site / "_images").glob("*"))
     for page in toc_pages(ed.book / "_toc.yml"):
         files += [ed.site / f"{page.docname}{suffix}" for suffix in (".html", STATE_SUFFIX)]
