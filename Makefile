@@ -126,10 +126,10 @@ nbvals: $(VENV)/.installed-test
 	$(MAKE) --no-print-directory -j2 --output-sync=target nbval nbval-generic
 
 # ruff's lint rules and its formatting, on the code and on the notebooks (pyproject.toml), and
-# mypy's type checks of helpers/ and benchmarks/ (settings in pyproject.toml)
+# mypy's type checks of helpers/, teaching/ and benchmarks/ (settings in pyproject.toml)
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check helpers tests benchmarks notebooks book/_ext book/_pdf
-	$(BIN)/ruff format --check helpers tests benchmarks notebooks book/_ext book/_pdf
+	$(BIN)/ruff check helpers teaching tests benchmarks notebooks book/_ext book/_pdf
+	$(BIN)/ruff format --check helpers teaching tests benchmarks notebooks book/_ext book/_pdf
 	$(BIN)/mypy
 
 # one stage after the other, each on both cores
@@ -214,8 +214,8 @@ figures: $(VENV)/.installed
 
 # student versions for course assignments; see book/teaching.md
 assignments: $(VENV)/.installed
-	$(BIN)/python -m helpers.assignments notebooks _build/assignments
-	$(BIN)/python -m helpers.assignments ja/notebooks _build/assignments/ja
+	$(BIN)/python -m teaching.assignments notebooks _build/assignments
+	$(BIN)/python -m teaching.assignments ja/notebooks _build/assignments/ja
 
 lab: $(VENV)/.installed
 	HELPERS_PROGRESS=1 $(BIN)/jupyter lab notebooks/

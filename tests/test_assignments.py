@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from helpers.assignments import absolute_links, clear_solutions, main, repository_files_url
 from helpers.exercises import MARKER
+from teaching.assignments import absolute_links, clear_solutions, main, repository_files_url
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))

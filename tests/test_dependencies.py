@@ -213,6 +213,14 @@ def test_each_lock_is_complete_and_holds_nothing_unneeded(listed, lock, also):
 # --- the package and the book ------------------------------------------------------------------
 
 
+def test_the_learner_s_package_holds_no_teacher_s_tool():
+    """pip install of the book's package pulls only what the notebooks need: nbformat and
+    PyYAML, which only the teacher's tool (teaching/assignments.py) reads files with, are not
+    among its dependencies, and the package imports neither."""
+    assert not {"nbformat", "pyyaml"} & set(declared())
+    assert not {"nbformat", "yaml"} & set(imported_modules(ROOT / "helpers"))
+
+
 def test_helpers_declares_what_it_imports():
     modules = imported_modules(ROOT / "helpers")
     needed = {distribution(m) for m in modules if m != "helpers"}
@@ -248,13 +256,13 @@ def test_every_sphinx_extension_the_book_names_is_listed_and_locked():
 
 def test_the_tests_and_benchmarks_import_only_what_the_locks_pin():
     installed = set(pins(BOOK_LOCK)) | set(pins(TEST_LOCK))
-    # this repository's own modules: helpers, and the .py files the tests put on the path
-    local = {"helpers"} | {
+    # this repository's own modules: helpers, teaching, and the .py files the tests put on the path
+    local = {"helpers", "teaching"} | {
         path.stem
         for folder in ("tests", "benchmarks", "book/_ext")
         for path in (ROOT / folder).rglob("*.py")
     }
-    for folder in ("tests", "benchmarks", "book/_ext"):
+    for folder in ("tests", "benchmarks", "book/_ext", "teaching"):
         for module, files in imported_modules(ROOT / folder).items():
             if module not in local:
                 assert distribution(module) in installed, (

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.assignments import main as make_assignments
+from teaching.assignments import main as make_assignments
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

@@ -1,7 +1,7 @@
 """Student versions of the notebooks, for course assignments (the page "For teachers").
 
-``python -m helpers.assignments [NOTEBOOKS] [OUT]`` (``make assignments``) writes, for every
-notebook that has exercises:
+``python -m teaching.assignments [NOTEBOOKS] [OUT]`` (``make assignments``, from the repository's
+folder) writes, for every notebook that has exercises:
 
 - ``OUT/student/NN_x.ipynb``: what students get. Each solution region between
   ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes ``# YOUR CODE HERE`` and
@@ -21,9 +21,14 @@ load ships inside ``helpers``, and their links to other pages of the book (the g
 other chapters), relative in the repository, point to the book's repository on GitHub instead,
 read from ``repository:`` in ``_config.yml``.
 
-``python -m helpers.assignments ja/notebooks _build/assignments/ja`` does the same for the
+``python -m teaching.assignments ja/notebooks _build/assignments/ja`` does the same for the
 Japanese edition (its ``_config.yml`` says where it lies, ``path_to_book: ja``); its versions keep
 the notebook's ``"book": {"language": "ja"}``, so their feedback is Japanese wherever they run.
+
+This is the teacher's tool, not the learner's: it lives beside the book, outside the ``helpers``
+package, so that ``pip install`` of the book's package pulls only what the notebooks need
+(nbformat and PyYAML, which it reads notebooks and ``_config.yml`` with, come with the book's
+environment, requirements.txt).
 """
 
 from __future__ import annotations
