@@ -171,6 +171,7 @@ def outputs_text(cell) -> str:
     return "".join(parts)
 
 
+@pytest.mark.slow  # runs every check cell of every student version: about 20 s in all
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_student_version_fails_its_checks_until_solved_then_passes(built, path, monkeypatch):
     """Run the exercises as handed out, then with the book's solutions pasted back.
@@ -241,6 +242,7 @@ def test_japanese_student_versions_link_to_the_right_edition_and_speak_japanese(
     assert answers and answers[0].startswith("ステップ $t - k$ に届く勾配は")
 
 
+@pytest.mark.slow  # runs the check cells of a Japanese student version
 def test_japanese_student_version_gives_japanese_feedback(built_ja, monkeypatch):
     """The handed-out exercises, run where nothing but the notebook says Japanese."""
     student = nbformat.read(built_ja / "student" / "01_rnn_concepts.ipynb", as_version=4)
