@@ -12,6 +12,9 @@ sentence that says what the animation shows (``caption``).
 
 ``live_sampler`` (chapter 7) is the exception: a prompt box and sliders whose every change
 runs a language model in the kernel, so it works in Jupyter only.
+
+A widget's words (caption, slider names) are in the notebook's language (``helpers.i18n``),
+those handed to it included, where the helpers' catalog has them.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
+
+from helpers.i18n import gettext
 
 __all__ = ["Frames", "PngFrame", "epoch_stepper", "image_stepper", "live_sampler"]
 
@@ -80,7 +85,7 @@ def _frame_html(label: object, frame: object, description: str) -> str:
             f"got {type(frame).__name__}."
         )
     # plain bytes carry no description: say at least which frame it is
-    alt = getattr(frame, "alt", None) or f"{description or 'frame'} {label}".strip()
+    alt = getattr(frame, "alt", None) or f"{description or gettext('frame')} {label}".strip()
     size = _png_size(bytes(frame))
     dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
     data = base64.b64encode(bytes(frame)).decode("ascii")
@@ -92,11 +97,15 @@ def _frame_html(label: object, frame: object, description: str) -> str:
 
 def _default_caption(labels: list[str], description: str) -> str:
     what = f"{description} " if description else ""
-    span = f"{what}{labels[0]} to {labels[-1]}" if len(labels) > 1 else f"{what}{labels[0]}"
-    return (
-        f"An animation over {span}: press Play, or move the slider (arrow keys step one frame); "
-        "each frame's description says what it shows."
-    )
+    if len(labels) == 1:
+        return gettext(
+            "An animation over {what}{first}: press Play, or move the slider (arrow keys step "
+            "one frame); each frame's description says what it shows."
+        ).format(what=what, first=labels[0])
+    return gettext(
+        "An animation over {what}{first} to {last}: press Play, or move the slider (arrow keys "
+        "step one frame); each frame's description says what it shows."
+    ).format(what=what, first=labels[0], last=labels[-1])
 
 
 def image_stepper(
@@ -124,13 +133,16 @@ def image_stepper(
             "frames is empty: there is nothing to step through. Pass at least one frame."
         )
     labels = [str(label) for label in frames]
+    description = gettext(description) if description else description
     # one layout and one style for every frame: each widget would otherwise save its own pair
     # into the page (about 1.5 kB a frame)
     pages: list[widgets.HTML] = []
     for label, frame in frames.items():
         shared = {"layout": pages[0].layout, "style": pages[0].style} if pages else {}
         pages.append(widgets.HTML(_frame_html(label, frame, description), **shared))
-    caption = caption or getattr(frames, "caption", "") or _default_caption(labels, description)
+    # the caption given, the frames' own, or a sentence naming the range; in the notebook's language
+    given = caption or getattr(frames, "caption", "") or ""
+    caption = gettext(given) if given else _default_caption(labels, description)
     stack = widgets.Stack(pages, selected_index=0, layout=widgets.Layout(max_width="640px"))
     slider = widgets.SelectionSlider(
         options=[(label, i) for i, label in enumerate(labels)],
@@ -185,13 +197,18 @@ def live_sampler(
     """
     if not callable(generate):
         raise TypeError(f"generate must be a function, got {type(generate).__name__}.")
-    box = widgets.Text(value=prompt, description="prompt", continuous_update=False)
+    box = widgets.Text(value=prompt, description=gettext("prompt"), continuous_update=False)
     heat = widgets.FloatSlider(
-        value=temperature, min=0.1, max=2.0, step=0.1, description="temperature",
+        value=temperature, min=0.1, max=2.0, step=0.1, description=gettext("temperature"),
         continuous_update=False,
     )  # fmt: skip
     size = widgets.IntSlider(
-        value=length, min=20, max=600, step=20, description="length", continuous_update=False
+        value=length,
+        min=20,
+        max=600,
+        step=20,
+        description=gettext("length"),
+        continuous_update=False,
     )
     # an HTML widget, not an Output one: setting its value sends no output messages, so the
     # notebook's stored outputs stay the same whatever the kernel does

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import warnings
 
 import matplotlib as mpl
+import matplotlib.pyplot as plt
 import polib
 import pytest
 
@@ -223,3 +225,141 @@ def test_english_figures_keep_matplotlibs_default_font():
     i18n.set_language("en")
     use_book_style()
     assert mpl.rcParams["font.family"] == ["sans-serif"]
+
+
+# --- every word of a figure goes through the catalog ---------------------------------------------
+
+
+class _Marked(dict):
+    """A catalog that knows every message and marks it: «message»."""
+
+    def get(self, message, default=None):
+        return f"«{message}»"
+
+
+ALLOWED = {"sin", "MSE"}  # what a figure may show untranslated: a function, an abbreviation
+
+
+def _english_left(texts: list[str]) -> list[str]:
+    """The texts that show English outside «…» (a message) and $…$ (math)."""
+    left = []
+    for text in texts:
+        rest = re.sub(r"\$[^$]*\$", " ", text)
+        while "«" in rest:  # a message may hold another (a caption naming the slider)
+            rest, n = re.subn(r"«[^«»]*»", " ", rest)
+            if not n:
+                break
+        if set(re.findall(r"[A-Za-z]{2,}", rest)) - ALLOWED:
+            left.append(text)
+    return left
+
+
+def _figure_texts(fig) -> list[str]:
+    fig.canvas.draw()  # tick labels are made when the figure is drawn
+    return [t.get_text() for t in fig.findobj(mpl.text.Text) if t.get_text().strip()]
+
+
+def _figures():
+    """One call of each figure of helpers.plots, with labels handed in where a chapter does."""
+    import pandas as pd
+    import torch
+
+    from helpers import plots
+
+    y = torch.sin(torch.linspace(0, 6, 30))
+    curve = [{"step": 0, "seconds": 0.0, "perplexity": 28.0}, {"step": 9, "seconds": 1.0,
+             "perplexity": 9.0}]  # fmt: skip
+    gates = {name: torch.rand(6, 4) for name in ("input", "forget", "cell", "output")}
+    rows = pd.DataFrame(
+        [
+            {"run": f"{cell.upper()}, {n} epochs", "cell": cell, "seed": s, "rmse": 0.1 * s + 0.1}
+            for cell, n in (("rnn", 100), ("lstm", 1000))
+            for s in range(3)
+        ]
+    )
+    return {
+        "plot_series": lambda: plots.plot_series(torch.linspace(0, 6, 30), y),
+        "plot_windows": lambda: plots.plot_windows(y, 5, samples=(0, 1)),
+        "plot_prediction": lambda: plots.plot_prediction(y, y, 5, title="epoch 3"),
+        "plot_loss": lambda: plots.plot_loss([0.5, 0.1], label="RNN", noise_floor=0.01),
+        "plot_forecast_modes": lambda: plots.plot_forecast_modes(y, y[5:], y[5:], 5, clean=y[5:]),
+        "plot_gradient_reach": lambda: plots.plot_gradient_reach(
+            range(3), {"RNN": [1.0, 0.1, 0.01], "LSTM": [1.0, 0.5, 0.2]}
+        ),
+        "plot_gate_heatmaps": lambda: plots.plot_gate_heatmaps(gates, torch.zeros(6)),
+        "plot_cell_memory": lambda: plots.plot_cell_memory(0.5),
+        "plot_seed_comparison": lambda: plots.plot_seed_comparison(rows, "rmse").set_ylabel(
+            plots.label("closed-loop RMSE")  # as chapter 5 names the measure
+        ),
+        "plot_perplexity": lambda: plots.plot_perplexity(
+            {"LSTM": curve, "dropout 0.5": [curve, curve]}, x="seconds", baselines={"bigram": 10.0}
+        ),
+        "plot_loss_curves": lambda: plots.plot_loss_curves(
+            {"training loss": ([0, 1], [0.5, 0.1])}, floors={"σ² = 0.01": 0.01, "floor": 0.02}
+        ),
+        "plot_gate_histograms": lambda: plots.plot_gate_histograms(
+            {"before training": {g: [1, 2, 1] for g in ("input", "forget", "output")}}
+        ),
+        "plot_recall_sweep": lambda: plots.plot_recall_sweep(
+            {"LSTM": {5: {"errors": [0.0, 0.1], "median": 0.05}}}
+        ),
+        "plot_reach_by_lag": lambda: plots.plot_reach_by_lag(
+            [0, 1], {"RNN": [1.0, 0.1]}, {"RNN": [1.0, 0.2]}, remembered=1
+        ),
+        "plot_horizon_error": lambda: plots.plot_horizon_error(
+            {"sgd": [[0.1, 0.2], [0.2, 0.3]]}, data_end=1
+        ),
+        "plot_window_floors": lambda: plots.plot_window_floors(
+            [2, 3], {"best possible": [0.02, 0.015]}, {"LSTM, SGD": 0.017}
+        ),
+        "title and label": lambda: (
+            (ax := plt.subplots()[1]).set_xlabel(plots.label("horizon (steps after t = {t})", t=9)),
+            plots.title(ax, "Held-out perplexity, {s:.0f} CPU-s each", s=45.2),
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", list(_figures()))
+def test_every_word_a_figure_shows_goes_through_the_catalog(name, monkeypatch):
+    """In Japanese every title, label, legend entry, annotation and tick label with words is a
+    message of the catalog: its own, or one a chapter hands in (helpers.plots.style)."""
+    monkeypatch.setattr(i18n, "catalog", lambda lang: _Marked())
+    i18n.set_language("ja")
+    plt.close("all")
+    _figures()[name]()
+    texts = [text for number in plt.get_fignums() for text in _figure_texts(plt.figure(number))]
+    plt.close("all")
+    assert texts and not _english_left(texts), _english_left(texts)
+
+
+def test_every_word_of_the_frames_and_the_steppers_goes_through_the_catalog(monkeypatch):
+    """The steppers' captions, slider names and frames' alt text, the frames' own figures."""
+    import torch
+
+    from helpers import plots, widgets
+    from helpers.training import History, Snapshot
+
+    monkeypatch.setattr(i18n, "catalog", lambda lang: _Marked())
+    i18n.set_language("ja")
+    drawn = []
+    monkeypatch.setattr(  # keep the frames' figures to read them
+        plots.series, "figure_png", lambda fig, dpi: drawn.append(_figure_texts(fig)) or b"png"
+    )
+    y = torch.sin(torch.linspace(0, 6, 20))
+    history = History([0.1, 0.05], {0: Snapshot(0, 0.1, y), 1: Snapshot(1, 0.05, y)})
+    frames = plots.prediction_frames(history, y, 5)
+    forget = plots.forget_gate_frames((0.5, 1.0), dpi=20)
+    texts = [frames.caption, forget.caption]
+    texts += [frame.alt for frame in [*frames.values(), *forget.values()]]
+    texts += [text for figure in drawn for text in figure]
+    for box in (
+        widgets.image_stepper({"a": "x", "b": "y"}, description="step"),
+        widgets.image_stepper({"a": "x"}, description="step", caption="what the frames show"),
+        widgets.epoch_stepper(frames),
+        widgets.live_sampler(lambda prompt, temperature, length: "text"),
+    ):
+        for child in [box, *box.children, *getattr(box.children[1], "children", [])]:
+            texts += [getattr(child, "description", "") or ""]
+            if isinstance(child, widgets.widgets.HTML) and "caption" in child.value:
+                texts.append(re.sub(r"<[^>]+>", "", child.value))
+    assert len(drawn) == 2 and not _english_left([t for t in texts if t]), _english_left(texts)

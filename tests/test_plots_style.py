@@ -82,3 +82,28 @@ def test_data_ylim_adds_half_the_range_and_gives_a_flat_series_one(values, expec
     data_ylim(ax, torch.tensor(values))
     assert ax.get_ylim() == pytest.approx(expected)
     plt.close(fig)
+
+
+def test_title_sets_the_title_at_the_left_with_its_fields():
+    fig, ax = plt.subplots()
+    assert plots.title(ax, "Held-out perplexity, {s:.0f} CPU-s each", s=45.2) is None
+    assert ax.get_title(loc="left") == "Held-out perplexity, 45 CPU-s each"
+    assert ax.get_title() == ""  # the centre stays empty
+    plots.title(ax, "braces {kept} without fields")
+    assert ax.get_title(loc="left") == "braces {kept} without fields"
+    plt.close(fig)
+
+
+def test_label_fills_its_fields_and_speaks_the_notebooks_language():
+    from helpers import i18n
+
+    assert plots.label("horizon (steps after t = {t})", t=69) == "horizon (steps after t = 69)"
+    i18n.set_language("ja")
+    try:
+        assert plots.label("input ({n} steps)", n=10) == "入力（10 ステップ）"
+        fig, ax = plt.subplots()
+        plots.title(ax, "noise floor")
+        assert ax.get_title(loc="left") == "ノイズフロア"
+        plt.close(fig)
+    finally:
+        i18n.set_language(None)

@@ -263,6 +263,98 @@ def test_labels_a_chapter_hands_to_a_plot_are_messages():
     assert T.label_strings(source) == ["lag k"]
 
 
+def test_a_chapters_titles_and_labels_are_messages():
+    source = (
+        'plots.title(ax, "Loss per epoch")\n'
+        'ax.set_xlabel(plots.label("horizon (steps after t = {t})", t=first - 1))\n'
+        'plots.title(ax, "Perplexity, {s:.0f} CPU-s each", s=cells["cpu_seconds"])\n'
+        'fig.legend(key, [plots.label("the lecture\'s SGD"), plots.label("x")])'
+    )
+    assert T.label_strings(source) == [
+        "Loss per epoch",
+        "horizon (steps after t = {t})",
+        "Perplexity, {s:.0f} CPU-s each",
+        "the lecture's SGD",
+    ]
+
+
+def test_the_keys_of_a_dict_handed_to_a_plot_are_messages():
+    """Direct, through a name, through a comprehension over another dict's items, across cells;
+    not the keys of a dict the plot does not get, nor the values that are not labels."""
+    cells = [
+        'layers = {"RNN": make_rnn, "LSTM, forget gates near 1": make_lstm}\nother = {"no": 1}',
+        "reach = {name: measure(make) for name, make in layers.items()}",
+        "plots.plot_reach(range(9), {name: v.tolist() for name, v in reach.items()})",
+        'hist = {"before training": a, f"{c}, SGD": b}\nplots.plot_hist(hist, gates=("input",))',
+        'plots.plot_perplexity({"LSTM, live run": [{"step": 1}]}, baselines={"uniform": 28})',
+        'labels = {"rnn": "RNN, 520 units", "gru": "GRU"}\n'
+        "plots.plot_perplexity({label: runs[key] for key, label in labels.items()})",
+    ]
+    assert T.figure_strings(cells) == [
+        (2, "RNN"),
+        (2, "LSTM, forget gates near 1"),
+        (3, "before training"),
+        (4, "LSTM, live run"),
+        (4, "uniform"),
+        (5, "RNN, 520 units"),
+        (5, "GRU"),
+    ]
+
+
+def test_figure_text_set_past_the_catalog_is_found():
+    source = """
+ax.set_title("Mean loss", loc="left")
+ax.set_xlabel(f"horizon (steps after t = {first - 1})")
+ax.set(ylabel="closed-loop RMSE", xlim=(0, 1))
+fig.legend(key, ["the lecture's SGD", plots.label("full recipe")])
+ax.plot(x, y, label="data")
+ax.annotate("end of the data", (1, 2))
+plots.title(ax, f"Perplexity, {s:.0f} CPU-s")
+plots.plot_loss(losses, label=f"seed {seed}")
+frames = {p.step: f"after {p.step} updates\\n\\n{p.sample}" for p in checkpoints}
+widgets.image_stepper(frames, description="updates")
+widgets.image_stepper({f"{T}": f"temperature {T}" for T in temperatures})
+"""
+    found = T.untranslated_figure_text(source)
+    assert [line for line, _ in found] == [2, 3, 4, 5, 6, 7, 8, 9, 11, 12]
+    fine = """
+plots.title(ax, "Mean loss")
+ax.set_xlabel(plots.label("horizon (steps after t = {t})", t=first - 1))
+ax.set_ylabel("")
+ax.set_title(cell.upper(), loc="left")
+ax.set(ylabel="y", xlim=(0, 1))
+plots.plot_loss(losses, label="loop written out", noise_floor=0.01)
+widgets.image_stepper(frames, description="forget f", caption="How long the cell keeps a value")
+frames = {p.step: plots.label("after {n} updates", n=p.step) + f"\\n\\n{p.sample}" for p in ps}
+widgets.image_stepper(frames, description="updates")
+widgets.image_stepper({f"{T}": plots.label("temperature {T}", T=T) for T in temperatures})
+"""
+    assert T.untranslated_figure_text(fine) == []
+
+
+@pytest.mark.parametrize("doc", [d for d in DOCS if d.startswith("notebooks/")])
+def test_no_chapter_sets_a_figures_words_past_the_catalog(doc):
+    """Every title, axis label, legend entry and annotation a chapter writes goes through
+    plots.title / plots.label or a helper's label: the Japanese edition shows it in Japanese."""
+    nb = nbformat.read(T.source_path(doc), as_version=4)
+    found = [
+        f"cell {i}, line {line}: {why}"
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for line, why in T.untranslated_figure_text(cell.source)
+    ]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("doc", [d for d in DOCS if d.startswith("notebooks/")])
+def test_every_word_a_chapter_hands_to_its_figures_is_translated(doc):
+    nb = nbformat.read(T.source_path(doc), as_version=4)
+    handed = T.figure_strings([c.source for c in nb.cells if c.cell_type == "code"])
+    japanese = T.translations(T.HELPERS_CATALOG)
+    missing = sorted({text for _, text in handed if text not in japanese})
+    assert not missing, "run `make ja-update` and translate in helpers.po:\n" + "\n".join(missing)
+
+
 def test_merging_keeps_translations_and_marks_a_reworded_message_fuzzy(tmp_path):
     path = tmp_path / "x.po"
     T.merge(path, [("The loss falls fast.", "a"), ("Gone soon.", "a")])

@@ -1,6 +1,7 @@
 """Figures for the chapters, one module per topic; every name is re-exported here.
 
-- ``style``: colours by role, ``use_book_style``, ``figure_png`` (every chapter).
+- ``style``: colours by role, ``use_book_style``, ``figure_png``, and ``title`` and ``label``,
+  which put a chapter's own words into its figures in the notebook's language (every chapter).
 - ``series``: the data, its windows, forecasts, loss curves, the epoch stepper's frames
   (chapters 2 and 3).
 - ``gradients``: how far back a gradient reaches, against the lag (chapters 1 and 4).
@@ -34,12 +35,13 @@ from helpers.plots.series import (
     plot_windows,
     prediction_frames,
 )
-from helpers.plots.style import COLORS, figure_png, use_book_style
+from helpers.plots.style import COLORS, figure_png, label, title, use_book_style
 
 __all__ = [
     "COLORS",
     "figure_png",
     "forget_gate_frames",
+    "label",
     "plot_cell_memory",
     "plot_forecast_modes",
     "plot_gate_heatmaps",
@@ -57,5 +59,6 @@ __all__ = [
     "plot_window_floors",
     "plot_windows",
     "prediction_frames",
+    "title",
     "use_book_style",
 ]

@@ -1,18 +1,33 @@
 """Comparisons across seeds (chapter 5, Training an LSTM): one dot per seed and run.
 
 The rows are the DataFrame that ``helpers.results.load`` returns: one row per training, with
-its run's label ("run"), its cell, its seed and what it measured.
+its run's label ("run"), its cell, its seed and what it measured. The runs' labels on the
+figure are in the notebook's language (``helpers.i18n``).
 """
 
 from __future__ import annotations
+
+import re
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 
+from helpers.i18n import N_, gettext
 from helpers.plots.style import COLORS
 
 __all__ = ["plot_seed_comparison"]
+
+EPOCHS = N_("{n} epochs")  # a part of a run's label, as helpers.compare.run_label writes it
+
+
+def _run_lines(run: str) -> str:
+    """A run's label as a tick label: one line per part ("RNN, 100 epochs": two), translated."""
+    parts = []
+    for part in run.split(", "):
+        epochs = re.fullmatch(r"(\d+) epochs", part)
+        parts.append(gettext(EPOCHS).format(n=epochs.group(1)) if epochs else gettext(part))
+    return "\n".join(parts)
 
 
 def plot_seed_comparison(
@@ -57,7 +72,7 @@ def plot_seed_comparison(
         ax.scatter([k] * len(column), column, color=colour, zorder=2, s=28)
         median = column.median()
         ax.plot([k - 0.22, k + 0.22], [median, median], color="black", lw=2.5, zorder=3)
-    ax.set_xticks(range(len(runs)), [run.replace(", ", "\n") for run in runs])
+    ax.set_xticks(range(len(runs)), [_run_lines(run) for run in runs])
     ax.set_xlim(-0.5, len(runs) - 0.5)
     ax.set_ylabel(metric.replace("_", " "))
     ax.grid(axis="x", visible=False)

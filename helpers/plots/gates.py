@@ -1,7 +1,8 @@
 """Figures of the LSTM's gates (chapter 4, LSTM gates): gate heat maps and the memory line.
 
 ``plot_gate_heatmaps`` shows what each gate does over a window; ``plot_cell_memory`` and
-``forget_gate_frames`` show a value fading through the cell as c_t = f · c_{t-1}.
+``forget_gate_frames`` show a value fading through the cell as c_t = f · c_{t-1}. Their words
+are in the notebook's language (``helpers.i18n``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from helpers._checks import as_float_tensor, finite_series, one_of, positive_int, real_number
+from helpers.i18n import N_, gettext
 from helpers.plots.style import COLORS, figure_png
 
 __all__ = [
@@ -33,11 +35,11 @@ GATE_STYLE = {  # colour map and value range of each gate's heat map; white mark
     "cell": ("RdBu_r", -1.0, 1.0),
     "output": ("PuOr_r", 0.0, 1.0),
 }
-GATE_TITLES = {
-    "input": "input gate i",
-    "forget": "forget gate f",
-    "cell": "candidate g",
-    "output": "output gate o",
+GATE_TITLES = {  # in English, shown in the notebook's language
+    "input": N_("input gate i"),
+    "forget": N_("forget gate f"),
+    "cell": N_("candidate g"),
+    "output": N_("output gate o"),
 }
 
 
@@ -80,18 +82,18 @@ def plot_gate_heatmaps(
     for col, (name, values) in enumerate(maps.items()):
         top, ax = axes[0, col], axes[1, col]
         top.plot(steps, x, marker=".", color=COLORS["window"])
-        top.set_title(GATE_TITLES[name], fontsize=11)
+        top.set_title(gettext(GATE_TITLES[name]), fontsize=11)
         top.tick_params(labelsize=8)
         cmap, low, high = GATE_STYLE[name]
         image = ax.imshow(
             values.numpy(), aspect="auto", cmap=cmap, vmin=low, vmax=high, interpolation="nearest"
         )
         ax.grid(False)
-        ax.set_xlabel("time step t")
+        ax.set_xlabel(gettext("time step t"))
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         fig.colorbar(image, ax=ax, orientation="horizontal", pad=0.2, fraction=0.06)
-    axes[0, 0].set_ylabel("input x_t", fontsize=9)
-    unit_label = "unit (sorted)" if sort_by else "hidden unit"
+    axes[0, 0].set_ylabel(gettext("input x_t"), fontsize=9)
+    unit_label = gettext("unit (sorted)") if sort_by else gettext("hidden unit")
     axes[1, 0].set_ylabel(unit_label)
     fig.tight_layout()
     return fig
@@ -111,15 +113,17 @@ def plot_cell_memory(forget: float, *, steps: int = 20, ax: Axes | None = None) 
         _, ax = plt.subplots(figsize=(7.0, 3.0))
     ax.bar(range(steps + 1), c, color=COLORS["lstm"], width=0.7)
     ax.set(
-        xlabel="time step t", ylabel="cell state $c_t$", ylim=(0, 1.12), xlim=(-0.7, steps + 0.7)
+        xlabel=gettext("time step t"),
+        ylabel=gettext("cell state $c_t$"),
+        ylim=(0, 1.12),
+        xlim=(-0.7, steps + 0.7),
     )
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     after = min(10, steps)
-    ax.set_title(
-        f"forget gate f = {_label(forget)}:   after {after} steps "
-        f"$c_{{{after}}} = f^{{{after}}}$ = {c[after]:.3g}",
-        loc="left",
+    title = gettext("forget gate f = {f}:   after {n} steps {c_n} = {value:.3g}").format(
+        f=_label(forget), n=after, c_n=f"$c_{{{after}}} = f^{{{after}}}$", value=c[after]
     )
+    ax.set_title(title, loc="left")
     return ax
 
 
@@ -146,20 +150,19 @@ def forget_gate_frames(
     repeated = sorted({label for label in labels if labels.count(label) > 1})
     if repeated:  # a slider keeps one frame per label: the later frame would hide the earlier
         raise ValueError(f"forget_values repeats {repeated}; pass each value once.")
-    frames = Frames(
-        caption="How long the cell state keeps a value written at step 0, with the input gate "
-        f"shut, for forget-gate values f from {labels[0]} to {labels[-1]}: press Play, or move "
-        "the slider."
+    caption = gettext(
+        "How long the cell state keeps a value written at step 0, with the input gate shut, for "
+        "forget-gate values f from {first} to {last}: press Play, or move the slider."
     )
+    frames = Frames(caption=caption.format(first=labels[0], last=labels[-1]))
     after = min(10, steps)
     for f, label in zip(forget_values, labels, strict=True):
         fig, ax = plt.subplots(figsize=(7.0, 3.0))
         plot_cell_memory(f, steps=steps, ax=ax)
-        alt = (
-            f"Forget gate f = {label}: bars of the cell state c_t over {steps} steps, starting "
-            f"at 1 and multiplied by f at every step; after {after} steps c_{after} = "
-            f"{f**after:.3g}."
-        )
+        alt = gettext(
+            "Forget gate f = {f}: bars of the cell state c_t over {steps} steps, starting at 1 "
+            "and multiplied by f at every step; after {n} steps c_{n} = {value:.3g}."
+        ).format(f=label, steps=steps, n=after, value=f**after)
         frames[label] = PngFrame(figure_png(fig, dpi=dpi), alt)
     return frames
 

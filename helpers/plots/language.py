@@ -1,7 +1,9 @@
 """Figures of a language model's training (chapter 7): held-out perplexity over time.
 
 A curve is a list of checkpoints, dicts with a perplexity and an x value ("step" or
-"seconds"), as ``helpers.language.train_lm`` records them and the benchmarks store them.
+"seconds"), as ``helpers.language.train_lm`` records them and the benchmarks store them. The
+figure's words, the runs' and baselines' names included, are in the notebook's language
+(``helpers.i18n``).
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, NullLocator, ScalarFormatter
 
 from helpers._checks import one_of
+from helpers.i18n import N_, gettext
 from helpers.plots.style import COLORS
 
 __all__ = ["plot_perplexity"]
 
 Curve = Sequence[Mapping[str, float]]
-_XLABELS = {"step": "updates", "seconds": "CPU seconds of training"}
+_XLABELS = {"step": N_("updates"), "seconds": N_("CPU seconds of training")}
 _TICKS = (1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 28, 40, 60, 100)
 # for runs not named after a cell, in this order, skipping colours a named run takes
 _COLORS = (COLORS["lstm"], COLORS["rnn"], COLORS["window"], COLORS["answer"], "#E69F00")
@@ -57,14 +60,15 @@ def plot_perplexity(
         values = [[c[i]["perplexity"] for c in curves] for i in range(n)]
         # a run named after a cell (rnn, lstm) keeps that cell's colour across the book
         colour = COLORS.get(str(label).lower()) or spare.pop(0)
-        ax.plot(xs, [statistics.median(v) for v in values], color=colour, label=label)
+        median = [statistics.median(v) for v in values]
+        ax.plot(xs, median, color=colour, label=gettext(str(label)))
         if len(curves) > 1:
             lowest, highest = [min(v) for v in values], [max(v) for v in values]
             ax.fill_between(xs, lowest, highest, color=colour, alpha=0.18, lw=0)
     for name, value in (baselines or {}).items():
         ax.axhline(value, color=COLORS["clean"], ls="--", lw=1)
         ax.annotate(  # at the left, where the curves are still high above the baselines
-            f"{name} {value:.2f}",
+            f"{gettext(str(name))} {value:.2f}",
             (0.0, value),
             xycoords=("axes fraction", "data"),
             xytext=(4, 3),
@@ -82,6 +86,6 @@ def plot_perplexity(
     ax.yaxis.set_major_locator(FixedLocator([t for t in _TICKS if low <= t <= high]))
     ax.yaxis.set_major_formatter(ScalarFormatter())
     ax.yaxis.set_minor_locator(NullLocator())
-    ax.set(xlabel=_XLABELS[x], ylabel="held-out perplexity")
+    ax.set(xlabel=gettext(_XLABELS[x]), ylabel=gettext("held-out perplexity"))
     ax.legend(loc="center right")  # the curves fall towards the lower right
     return ax

@@ -2,6 +2,8 @@
 
 ``plot_series`` and ``plot_windows`` appear in chapter 2 (Data windowing); ``plot_prediction``,
 ``plot_loss``, ``prediction_frames`` and ``plot_forecast_modes`` in chapter 3 (Training an RNN).
+Their words, and the labels and titles handed to them, are in the notebook's language
+(``helpers.i18n``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from matplotlib.figure import Figure
 
 from helpers._checks import finite_series, positive_int, real_number
 from helpers.forecast import rmse
+from helpers.i18n import gettext
 from helpers.plots.style import COLORS, data_ylim, figure_png
 
 __all__ = [
@@ -34,7 +37,7 @@ def plot_series(x: object, y: object, *, ax: Axes | None = None, show_clean: boo
         _, ax = plt.subplots()
     if show_clean:
         ax.plot(x, torch.sin(x), color=COLORS["clean"], lw=1.2, ls="--", label="sin(x)")
-    ax.plot(x, y, color=COLORS["data"], marker=".", ms=4, label="noisy data")
+    ax.plot(x, y, color=COLORS["data"], marker=".", ms=4, label=gettext("noisy data"))
     ax.set(xlabel="x", ylabel="y")
     ax.legend(loc="upper right")
     return ax
@@ -54,15 +57,18 @@ def plot_windows(series: object, n_time: int, samples: Sequence[int] = (0, 1, 2)
     for ax, s in zip(axes, samples, strict=True):
         ax.plot(t, y, color=COLORS["clean"], marker=".", ms=3, lw=0.8)
         window = slice(s, s + n_time)
-        ax.plot(
-            t[window], y[window], "o", color=COLORS["window"], ms=5, label=f"input ({n_time} steps)"
-        )
-        ax.plot(t[s + n_time], y[s + n_time], "s", color=COLORS["answer"], ms=8, label="answer")
+        inputs = gettext("input ({n} steps)").format(n=n_time)
+        ax.plot(t[window], y[window], "o", color=COLORS["window"], ms=5, label=inputs)
+        answer = gettext("answer")
+        ax.plot(t[s + n_time], y[s + n_time], "s", color=COLORS["answer"], ms=8, label=answer)
         ax.axvspan(s - 0.5, s + n_time - 0.5, color=COLORS["window"], alpha=0.12)
-        ax.set_title(f"sample {s + 1}: t = {s}..{s + n_time - 1} → t = {s + n_time}", loc="left")
+        title = gettext("sample {k}: t = {first}..{last} → t = {answer}")
+        ax.set_title(
+            title.format(k=s + 1, first=s, last=s + n_time - 1, answer=s + n_time), loc="left"
+        )
         ax.set_ylabel("y")
     axes[0].legend(loc="upper right", ncols=2)
-    axes[-1].set_xlabel("time step t")
+    axes[-1].set_xlabel(gettext("time step t"))
     fig.tight_layout()
     return fig
 
@@ -83,13 +89,14 @@ def plot_prediction(
     n_time = positive_int("n_time", n_time)
     if ax is None:
         _, ax = plt.subplots()
-    ax.plot(torch.arange(y.numel()), y, color=COLORS["data"], label="Correct")
-    ax.plot(torch.arange(p.numel()), p, color=COLORS["predicted"], label="Predicted")
-    ax.axvspan(-0.5, n_time - 0.5, color=COLORS["window"], alpha=0.15, label="seed window")
+    ax.plot(torch.arange(y.numel()), y, color=COLORS["data"], label=gettext("Correct"))
+    ax.plot(torch.arange(p.numel()), p, color=COLORS["predicted"], label=gettext("Predicted"))
+    seed = gettext("seed window")
+    ax.axvspan(-0.5, n_time - 0.5, color=COLORS["window"], alpha=0.15, label=seed)
     data_ylim(ax, y)  # a runaway forecast leaves the frame, not the scale
-    ax.set(xlabel="time step t", ylabel="y")
+    ax.set(xlabel=gettext("time step t"), ylabel="y")
     if title:
-        ax.set_title(title, loc="left")
+        ax.set_title(gettext(title), loc="left")
     ax.legend(loc="lower left", ncols=3)
     return ax
 
@@ -105,12 +112,13 @@ def plot_loss(
     losses = finite_series("record_loss_train", list(record_loss_train))
     if ax is None:
         _, ax = plt.subplots()
-    ax.plot(torch.arange(losses.numel()), losses, label=label or "training loss")
+    name = gettext(label) if label else gettext("training loss")
+    ax.plot(torch.arange(losses.numel()), losses, label=name)
     if noise_floor is not None:
         real_number("noise_floor", noise_floor, "a positive number", low=0, low_open=True)
-        ax.axhline(noise_floor, color=COLORS["clean"], ls="--", label="noise floor")
+        ax.axhline(noise_floor, color=COLORS["clean"], ls="--", label=gettext("noise floor"))
     ax.set_yscale("log")
-    ax.set(xlabel="epoch", ylabel="mean MSE")
+    ax.set(xlabel=gettext("epoch"), ylabel=gettext("mean MSE"))
     ax.legend(loc="upper right")
     return ax
 
@@ -126,24 +134,24 @@ def prediction_frames(history, series: object, n_time: int, *, dpi: int = 72) ->
     if not history.snapshots:
         raise ValueError("history has no snapshots; train with snapshot_every set to an int.")
     epochs = list(history.snapshots)
-    frames = Frames(
-        caption=f"The model's closed-loop forecast (orange) against the data (blue) after each "
-        f"training epoch, from epoch {epochs[0]} to {epochs[-1]}: press Play, or move the slider."
+    caption = gettext(
+        "The model's closed-loop forecast (orange) against the data (blue) after each training "
+        "epoch, from epoch {first} to {last}: press Play, or move the slider."
     )
+    frames = Frames(caption=caption.format(first=epochs[0], last=epochs[-1]))
     y = finite_series("series", series)
     for epoch, snap in history.snapshots.items():
         fig, ax = plt.subplots(figsize=(7.0, 3.0))
-        plot_prediction(
-            series, snap.predicted, n_time, ax=ax, title=f"epoch {epoch}   loss {snap.loss:.4f}"
-        )
+        title = gettext("epoch {epoch}   loss {loss:.4f}").format(epoch=epoch, loss=snap.loss)
+        plot_prediction(series, snap.predicted, n_time, ax=ax, title=title)
         p = finite_series("predicted", snap.predicted)
         end = min(p.numel(), y.numel())
         off = rmse(p[n_time:end], y[n_time:end]) if end > n_time else 0.0
-        alt = (
-            f"Epoch {epoch}, training loss {snap.loss:.4f}. The closed-loop forecast (orange) "
-            f"against the data (blue): after the {n_time}-step seed window it is off by "
-            f"{off:.2f} on average (root mean square error)."
-        )
+        alt = gettext(
+            "Epoch {epoch}, training loss {loss:.4f}. The closed-loop forecast (orange) against "
+            "the data (blue): after the {n}-step seed window it is off by {off:.2f} on average "
+            "(root mean square error)."
+        ).format(epoch=epoch, loss=snap.loss, n=n_time, off=off)
         frames[epoch] = PngFrame(figure_png(fig, dpi=dpi), alt)
     return frames
 
@@ -167,8 +175,11 @@ def plot_forecast_modes(
     n_time = positive_int("n_time", n_time)
     steps = y.numel() - n_time
     preds = {  # argument name -> (legend label, values)
-        "one_step_pred": ("one step ahead", finite_series("one_step_pred", one_step_pred)),
-        "closed_loop_pred": ("closed loop", finite_series("closed_loop_pred", closed_loop_pred)),
+        "one_step_pred": (gettext("one step ahead"), finite_series("one_step_pred", one_step_pred)),
+        "closed_loop_pred": (
+            gettext("closed loop"),
+            finite_series("closed_loop_pred", closed_loop_pred),
+        ),
     }
     reference = y[n_time:] if clean is None else finite_series("clean", clean)
     lengths = {name: p.numel() for name, (_, p) in preds.items()} | {"clean": reference.numel()}
@@ -182,9 +193,10 @@ def plot_forecast_modes(
     fig, (top, bottom) = plt.subplots(
         2, 1, figsize=(7.0, 4.6), sharex=True, gridspec_kw={"height_ratios": [2, 1]}
     )
-    top.plot(t_all, y, ".", color=COLORS["data"], ms=4, label="data")
+    top.plot(t_all, y, ".", color=COLORS["data"], ms=4, label=gettext("data"))
     if clean is not None:
-        top.plot(t_pred, reference, color=COLORS["clean"], ls="--", lw=1.2, label="clean sine")
+        clean_label = gettext("clean sine")
+        top.plot(t_pred, reference, color=COLORS["clean"], ls="--", lw=1.2, label=clean_label)
     colors = {"one_step_pred": COLORS["window"], "closed_loop_pred": COLORS["predicted"]}
     for name, (label, p) in preds.items():
         top.plot(t_pred, p, color=colors[name], label=label)
@@ -193,6 +205,6 @@ def plot_forecast_modes(
     data_ylim(top, y)
     top.set_ylabel("y")
     top.legend(loc="lower left", ncols=4, fontsize=9)
-    bottom.set(xlabel="time step t", ylabel="|error|")
+    bottom.set(xlabel=gettext("time step t"), ylabel=gettext("|error|"))
     fig.tight_layout()
     return fig

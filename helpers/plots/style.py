@@ -1,6 +1,13 @@
-"""The look shared by every figure: colours by role, matplotlib defaults, PNG frames.
+"""The look shared by every figure: colours by role, matplotlib defaults, PNG frames, and the
+words of a figure in the notebook's language.
 
 Nothing here runs at import: a notebook calls ``use_book_style()`` in its setup cell.
+
+Every word a figure shows is written in English and shown in the notebook's language
+(``helpers.i18n``): the helpers translate their own labels and those handed to them, and a
+chapter's code sets its titles with ``title(ax, "...")`` and its other words (axis labels,
+legend entries) with ``label("...")``. Values go in as named fields, filled in after
+translation: ``title(ax, "Held-out perplexity, {s:.0f} CPU-s each", s=seconds)``.
 """
 
 from __future__ import annotations
@@ -13,9 +20,9 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers.i18n import language
+from helpers.i18n import gettext, language
 
-__all__ = ["COLORS", "figure_png", "use_book_style"]
+__all__ = ["COLORS", "figure_png", "label", "title", "use_book_style"]
 
 # one colour per role across the book (colour-blind safe, from the Okabe-Ito palette)
 COLORS = {
@@ -57,6 +64,25 @@ def use_book_style() -> None:
 
         # IPAex Gothic first (it has Latin letters too); DejaVu Sans for what it lacks
         mpl.rcParams["font.family"] = ["IPAexGothic", "DejaVu Sans"]
+
+
+def label(message: str, **fields: object) -> str:
+    """A figure's words in the notebook's language: an axis label, a legend entry, a frame's title.
+
+    ``message`` is the English; the Japanese edition shows its translation (the helpers'
+    catalog, ``helpers/locales``). Values are named fields, filled in after translation:
+    ``label("horizon (steps after t = {t})", t=69)``.
+    """
+    text = gettext(message)
+    return text.format(**fields) if fields else text
+
+
+def title(ax: Axes, message: str, **fields: object) -> None:
+    """Give ``ax`` the title ``message`` the book's way: at the left, in the notebook's language.
+
+    Fields as in ``label``: ``title(ax, "Held-out perplexity, {s:.0f} CPU-s each", s=45.2)``.
+    """
+    ax.set_title(label(message, **fields), loc="left")
 
 
 def figure_png(fig: Figure, dpi: int = 80) -> bytes:
