@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
-import platform
 import statistics
 import sys
 import time
@@ -33,7 +31,6 @@ from typing import Any, TypedDict
 
 import torch
 
-from helpers.cache import save_cache
 from helpers.models import SequenceRegressor
 from helpers.recipes import (
     LECTURE,
@@ -47,6 +44,7 @@ from helpers.recipes import (
     make_split,
     score,
 )
+from lab.records import load_average, machine, save_cache, versions
 
 EPOCHS = {"sgd": 1000, "adam": 300}  # the lecture's budget for SGD; Adam needs far fewer
 # the LSTM under every combination of the three changes
@@ -203,7 +201,7 @@ def run_all(seeds: Iterable[int] = range(10)) -> Cache:
     runs = [("lstm", r) for r in FACTORIAL]
     runs += [(cell, r) for cell, r in CELL_RUNS if cell != "lstm"]  # LSTM ones are above
     start = time.perf_counter()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load = load_average()
     torch.set_num_threads(1)
     rows = [
         run_one(cell, recipe, seed, forecast=True, curves=seed == seeds[0])
@@ -215,12 +213,8 @@ def run_all(seeds: Iterable[int] = range(10)) -> Cache:
         "data (chapter 6).",
         "epochs": EPOCHS,
         "seeds": seeds,
-        "versions": {
-            "python": platform.python_version(),
-            "torch": torch.__version__,
-            "platform": platform.platform(),
-        },
-        "machine": {"cpus": os.cpu_count(), "jobs": 1, "load_before": load},
+        "versions": versions(),
+        "machine": machine(1, load),
         "seconds_total": round(time.perf_counter() - start),
         "cpu_seconds_training": round(sum(r["cpu_seconds"] for r in rows)),
         "rows": rows,

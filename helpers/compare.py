@@ -17,10 +17,10 @@ import torch
 from torch import nn
 
 from helpers._checks import non_negative_int, one_of
-from helpers.cache import RESOURCES
 from helpers.data import make_windows, noisy_sine
 from helpers.forecast import closed_loop, one_step, rmse
 from helpers.models import CELLS
+from helpers.results import RESOURCES
 from helpers.training import History
 
 __all__ = [

@@ -23,8 +23,8 @@ from torch import nn, optim
 
 from helpers import text
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
-from helpers.cache import RESOURCES, load_cache
 from helpers.models import CELLS, eval_mode
+from helpers.results import RESOURCES, load_cache
 from helpers.training import (
     OPTIMIZERS,
     ClippedOptimizer,

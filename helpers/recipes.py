@@ -22,10 +22,10 @@ import torch
 from torch import nn
 
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
-from helpers.cache import RESOURCES, load_cache
 from helpers.data import Split, chronological_split, make_windows, noisy_sine, sine_at_steps
 from helpers.forecast import closed_loop, one_step
 from helpers.models import CELLS, SequenceRegressor, seeded_model
+from helpers.results import RESOURCES, load_cache
 from helpers.scratch import GATE_NAMES, lstm_forward
 from helpers.training import OPTIMIZERS, ClippedOptimizer, train
 
