@@ -1,8 +1,9 @@
 """Train the sine model with several recipes and cells, judged on later data, and cache it.
 
 Chapter 6 (Why an LSTM?) reads the cache, helpers/resources/sine_recipes.json, through
-``helpers.recipes``. Two experiments, on the lecture's series split by time (60 training
-windows, 20 validation windows from t = 70 on):
+``helpers.recipes``, which also trains and scores each run here (``fit``, ``score``); the gate
+statistics and the writing of the file come from ``benchmarks/lab``. Two experiments, on the
+lecture's series split by time (60 training windows, 20 validation windows from t = 70 on):
 
 - the LSTM under every combination of Adam (or the lecture's SGD), forget-gate bias 1 and
   gradient clipping at 1: which of the three matters;
@@ -40,11 +41,12 @@ from helpers.recipes import (
     build_sine_model,
     fit,
     fresh_windows,
-    gate_stats,
     make_split,
     score,
 )
+from helpers.scratch import lstm_forward
 from lab.records import load_average, machine, save_cache, versions
+from lab.sine import GateStats, gate_stats
 
 EPOCHS = {"sgd": 1000, "adam": 300}  # the lecture's budget for SGD; Adam needs far fewer
 # the LSTM under every combination of the three changes
@@ -63,7 +65,6 @@ CELL_RUNS = (
 )
 CURVE_EVERY = {"sgd": 20, "adam": 10}  # curves are stored this often, for seed 0 only
 HIST_BINS = 20  # gate histograms over 0..1, for seed 0 only
-GateStats = dict[str, dict[str, float]]  # gate -> mean, std, min, max (recipes.gate_stats)
 
 
 class _Scored(TypedDict):
@@ -129,8 +130,6 @@ def _gate_summary(model: SequenceRegressor, inputs: torch.Tensor) -> GateStats:
 
 
 def _gate_histograms(model: SequenceRegressor, inputs: torch.Tensor) -> dict[str, list[int]]:
-    from helpers.scratch import lstm_forward
-
     with torch.no_grad():
         _, _, gates = lstm_forward(inputs, _lstm(model))
     return {

@@ -101,10 +101,3 @@ def test_a_perfect_forecaster_scores_zero_at_every_horizon():
     assert len(errors["forecast_error"]) == recipes.FORECAST_STEPS
     assert max(errors["forecast_error"]) < 1e-4
     assert errors["train_mse"] < 1e-10 and errors["valid_mse"] < 1e-10
-
-
-def test_gate_stats_of_a_fresh_lstm_sit_near_one_half(split):
-    stats = recipes.gate_stats(build_sine_model("lstm", 0).rnn, split.input_valid)
-    assert set(stats) == {"input", "forget", "cell", "output"}
-    assert 0.45 < stats["forget"]["mean"] < 0.55
-    assert stats["forget"]["min"] <= stats["forget"]["mean"] <= stats["forget"]["max"]
