@@ -22,10 +22,7 @@ from helpers._checks import non_negative_int, positive_int, real_number
 from helpers.results import RESOURCES
 
 __all__ = [
-    "BOOK",
     "TOKENS",
-    "UNK",
-    "UNK_CHAR",
     "VOCAB_SIZE",
     "clean",
     "decode",
