@@ -7,8 +7,10 @@ seconds. Every run gets the same recipe
 (``RecallSettings``: hidden size 32 unless the configuration says otherwise, Adam, clipping,
 1500 updates on fresh batches). Each row holds the test error (relative to chance level), the
 gradient reach of the remembered input before and after training, and the CPU time; rows at
-``CURVE_LAGS`` also hold the whole reach curve. tests/test_memory_sweep.py re-runs a reduced
-sweep and checks that it reproduces the cache.
+``CURVE_LAGS`` also hold the whole reach curve. Training and scoring are chapter 6's own
+(``helpers.memory``); the rounding check's nudge and the writing of the file come from
+``benchmarks/lab``. tests/test_memory_sweep.py re-runs a reduced sweep and checks that it
+reproduces the cache.
 
     python benchmarks/memory_sweep.py                       # writes the cache
     python benchmarks/memory_sweep.py --out /tmp/x.json --seeds 1 --lags 5 50 --jobs 1
