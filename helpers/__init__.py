@@ -2,9 +2,9 @@
 
 Each module's docstring names the chapter that introduces it. Importing the package does
 no work: no seeding, no downloads, no matplotlib settings (call ``plots.use_book_style``).
-Only what the notebooks call is here; what only the measurement scripts in ``benchmarks/``
-use (writing the shipped results, the runs' bookkeeping) lives with them, in
-``benchmarks/lab/``, and nothing here imports it.
+The package holds what the notebooks call and what that needs; what only the measurement
+scripts in ``benchmarks/`` use (writing the shipped results, the runs' bookkeeping) lives
+with them, in ``benchmarks/lab/``, and nothing here imports it.
 """
 
 __all__ = [
