@@ -11,13 +11,7 @@ from lab.text import D2L_RECIPE, curve, save_trained
 TINY = text.encode(text.read_book()[2000:8000])  # a short stretch: each run under a second
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One intra-op thread, as the chapters use: on a busy 2-core machine two threads spin."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def small_model() -> language.CharLM:

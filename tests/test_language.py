@@ -16,13 +16,7 @@ from helpers.training import TrainingDiverged
 TINY = text.encode(text.read_book()[2000:8000])
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One intra-op thread, as the chapters use: on a busy 2-core machine two threads spin."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def small_model(cell: str = "lstm", seed: int = 0, **kwargs) -> language.CharLM:
