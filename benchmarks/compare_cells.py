@@ -3,8 +3,9 @@
 Chapter 5 (Training an LSTM) reads the cache, helpers/resources/rnn_vs_lstm.json, with
 ``helpers.results.load("rnn_vs_lstm")``, because the full comparison (7 seeds x three runs,
 ~100 s of training) would not fit in the chapter's minute. This file is the runner that writes
-it: a process pool and timing live here, not in the package the notebooks import; each row is
-scored by ``helpers.compare.evaluate``, as the chapter scores its live re-run.
+it: the runs (``lab.compare``), a process pool, timing and the rounding check live here and in
+``benchmarks/lab``, not in the package the notebooks import; each row is scored by
+``helpers.compare.evaluate``, as the chapter scores its live re-run.
 tests/test_compare_cells.py re-runs it and checks that it reproduces the cache.
 
     python benchmarks/compare_cells.py                   # writes helpers/resources/rnn_vs_lstm.json
@@ -14,13 +15,10 @@ tests/test_compare_cells.py re-runs it and checks that it reproduces the cache.
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
-import platform
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from multiprocessing import get_context
@@ -28,24 +26,13 @@ from pathlib import Path
 from typing import TypedDict
 
 import pandas as pd
-import torch
 
-from helpers._checks import non_negative_int, one_of, positive_int
-from helpers.compare import (
-    CACHE,
-    METRICS,
-    RTOL,
-    RUNS,
-    CompareRow,
-    Metric,
-    Settings,
-    evaluate,
-    make_data,
-)
-from helpers.models import CELLS, SequenceRegressor
+from helpers.compare import METRICS, RTOL, CompareRow, Metric, Settings, evaluate, make_data
+from helpers.models import CELLS, seeded_model
 from helpers.training import train
-
-NUDGE = 1e-6  # relative size of the nudge to the initial weights that measures rounding effects
+from lab.compare import CACHE, RUNS
+from lab.records import load_average, machine, save_json, versions
+from lab.rounding import NUDGE, nudge_weights
 
 
 class Comparison(TypedDict):
@@ -64,30 +51,35 @@ class Comparison(TypedDict):
     rows: list[CompareRow]  # one per run and seed
 
 
-def _check_run(cell: object, epochs: object, seed: object) -> tuple[str, int, int]:
-    cell = one_of("cell", cell, CELLS)
-    return cell, positive_int("epochs", epochs), non_negative_int("seed", seed)
+def _check_runs(runs: Sequence[tuple[str, int]], seeds: Sequence[int], jobs: int) -> None:
+    """Refuse a run, a seed or a number of processes that could not work, before any training
+    starts (``run_one`` checks its own arguments through the helpers it calls)."""
+    for cell, epochs in runs:
+        if cell not in CELLS:
+            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r} in {runs!r}.")
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+            raise ValueError(f"epochs must be a positive int, got {epochs!r} in {runs!r}.")
+    if not seeds:
+        raise ValueError("seeds is empty; pass at least one seed, for example range(5).")
+    bad = [s for s in seeds if isinstance(s, bool) or not isinstance(s, int) or s < 0]
+    if bad:
+        raise ValueError(f"seeds must be ints, 0 or more, got {bad!r}.")
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a positive int (processes), got {jobs!r}.")
 
 
 def run_one(
     cell: str, epochs: int, seed: int, settings: Settings = Settings(), nudge: float = 0.0
 ) -> CompareRow:
-    """Build the model after ``torch.manual_seed(seed)``, train it, score it with ``evaluate``.
+    """Build the model (``models.seeded_model``), train it, score it with ``evaluate``.
 
     Time is the training's CPU time (one thread), which other programs on a shared machine
     disturb far less than the wall-clock time. ``nudge`` multiplies every initial weight by
-    (1 + nudge·noise), to measure how much rounding-sized changes move the results; 0 (the
-    default) leaves the weights alone.
+    (1 + nudge·noise), to measure how much rounding-sized changes move the results
+    (``lab.rounding``); 0 (the default) leaves the weights alone.
     """
-    cell, epochs, seed = _check_run(cell, epochs, seed)
     data = make_data(settings)
-    torch.manual_seed(seed)
-    model = SequenceRegressor(cell, hidden_size=settings.hidden_size)
-    if nudge:
-        generator = torch.Generator().manual_seed(12345)
-        with torch.no_grad():
-            for p in model.parameters():
-                p.mul_(1 + nudge * torch.randn(p.shape, generator=generator))
+    model = nudge_weights(seeded_model(cell, seed, hidden_size=settings.hidden_size), nudge)
     cpu_start = time.process_time()  # CPU time: less disturbed than wall-clock by other work
     history = train(
         model,
@@ -129,16 +121,12 @@ def run_comparison(
     Besides the rows, it nudges the first seed's initial weights by ``NUDGE`` and records how
     far each metric moves (``rounding``): the scale of differences another CPU could cause.
     """
-    seeds = [non_negative_int("seed", s) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds is empty; pass at least one seed, for example range(5).")
-    jobs = positive_int("jobs", jobs)
-    for cell, epochs in runs:
-        _check_run(cell, epochs, 0)
+    seeds = list(seeds)
+    _check_runs(runs, seeds, jobs)
     work = [(cell, epochs, seed, settings, 0.0) for seed in seeds for cell, epochs in runs]
     work += [(cell, epochs, seeds[0], settings, NUDGE) for cell, epochs in runs]
     start = time.perf_counter()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load = load_average()
     if jobs == 1:
         results = [_run_job(job) for job in work]
     else:  # spawn: fresh interpreters, no forked thread pools
@@ -160,21 +148,11 @@ def run_comparison(
         "nudge": NUDGE,
         "rounding": rounding,
         "rtol": RTOL,
-        "versions": {
-            "python": platform.python_version(),
-            "torch": torch.__version__,
-            "platform": platform.platform(),
-        },
-        "machine": {"cpus": os.cpu_count(), "jobs": jobs, "load_before": load},
+        "versions": versions(),
+        "machine": machine(jobs, load),
         "seconds_total": time.perf_counter() - start,
         "rows": rows,
     }
-
-
-def save_results(results: Mapping[str, object], path: str | os.PathLike) -> None:
-    """Write the comparison as indented JSON (the committed cache); results.load reads it."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(json.dumps(results, indent=1) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     args = parser.parse_args(argv)
     results = run_comparison(range(args.seeds), jobs=args.jobs)
-    save_results(results, args.out)
+    save_json(results, args.out)
     rows = pd.DataFrame(results["rows"])
     print(rows.groupby("run", sort=False)[list(METRICS)].agg(["median", "min", "max"]).T)
     print(f"wrote {args.out} in {results['seconds_total']:.0f} s", file=sys.stderr)

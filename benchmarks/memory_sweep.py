@@ -7,8 +7,10 @@ seconds. Every run gets the same recipe
 (``RecallSettings``: hidden size 32 unless the configuration says otherwise, Adam, clipping,
 1500 updates on fresh batches). Each row holds the test error (relative to chance level), the
 gradient reach of the remembered input before and after training, and the CPU time; rows at
-``CURVE_LAGS`` also hold the whole reach curve. tests/test_memory_sweep.py re-runs a reduced
-sweep and checks that it reproduces the cache.
+``CURVE_LAGS`` also hold the whole reach curve. Training and scoring are chapter 6's own
+(``helpers.memory``); the rounding check's nudge and the writing of the file come from
+``benchmarks/lab``. tests/test_memory_sweep.py re-runs a reduced sweep and checks that it
+reproduces the cache.
 
     python benchmarks/memory_sweep.py                       # writes the cache
     python benchmarks/memory_sweep.py --out /tmp/x.json --seeds 1 --lags 5 50 --jobs 1
@@ -21,8 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -33,9 +33,6 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple, TypedDict
 
-import torch
-
-from helpers.cache import save_cache
 from helpers.data import RECALL_CHANCE_MSE, delayed_recall
 from helpers.gradients import gradient_reach
 from helpers.memory import (
@@ -51,6 +48,8 @@ from helpers.memory import (
     summarize_sweep,
     train_recall,
 )
+from lab.records import load_average, machine, save_cache, versions
+from lab.rounding import NUDGE, nudge_weights
 
 # (cell, keep_bias, hidden_size): the three cells as PyTorch builds them; the LSTM with the
 # forget bias of common advice (1) and a large one (5); the GRU with its update gate biased
@@ -68,7 +67,6 @@ CONFIGS: tuple[Config, ...] = (
 LAGS = (5, 10, 20, 50, 100, 200)
 CURVE_LAGS = (50, 100)  # rows at these lags keep the whole reach curve (at CURVE_POINTS)
 CURVE_POINTS = (0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 100)
-NUDGE = 1e-6  # relative nudge to the initial weights: how much rounding can move a result
 NUDGE_LAGS = (10, 50)  # seed 0 is re-run nudged at these lags, for every configuration
 N_REACH = 200  # test sequences the gradient reach is the median over
 
@@ -137,11 +135,7 @@ def run_one(
 ) -> Row:
     """Build, measure at initialisation, train, and score one network: one row of the cache."""
     model = build_recall_model(cell, seed, keep_bias=keep_bias, hidden_size=hidden_size)
-    if nudge:
-        generator = torch.Generator().manual_seed(12345)
-        with torch.no_grad():
-            for p in model.parameters():
-                p.mul_(1 + nudge * torch.randn(p.shape, generator=generator))
+    nudge_weights(model, nudge)
     probe, _ = delayed_recall(N_REACH, lag, seed=settings.test_seed)
     with flush_denormals():
         reach_init = gradient_reach(model, probe)
@@ -212,7 +206,7 @@ def run_sweep(
             entry = json.loads(line)
             done[entry["key"]] = entry["row"]
     start, cpu_start = time.perf_counter(), time.process_time()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load = load_average()
     rows: list[Row] = []
     rounding: list[dict[str, str | float]] = []
     skipped: list[dict[str, str | int]] = []
@@ -279,12 +273,8 @@ def run_sweep(
         "nudge": NUDGE,
         "rounding": rounding,
         "skipped": skipped,
-        "versions": {
-            "python": platform.python_version(),
-            "torch": torch.__version__,
-            "platform": platform.platform(),
-        },
-        "machine": {"cpus": os.cpu_count(), "jobs": jobs, "load_before": load},
+        "versions": versions(),
+        "machine": machine(jobs, load),
         "seconds_total": round(time.perf_counter() - start),
         "cpu_seconds_training": round(sum(r["cpu_seconds"] for r in done.values())),
         "cpu_seconds_parent": round(time.process_time() - cpu_start),

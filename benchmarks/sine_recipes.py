@@ -1,8 +1,9 @@
 """Train the sine model with several recipes and cells, judged on later data, and cache it.
 
 Chapter 6 (Why an LSTM?) reads the cache, helpers/resources/sine_recipes.json, through
-``helpers.recipes``. Two experiments, on the lecture's series split by time (60 training
-windows, 20 validation windows from t = 70 on):
+``helpers.recipes``, which also trains and scores each run here (``fit``, ``score``); the gate
+statistics and the writing of the file come from ``benchmarks/lab``. Two experiments, on the
+lecture's series split by time (60 training windows, 20 validation windows from t = 70 on):
 
 - the LSTM under every combination of Adam (or the lecture's SGD), forget-gate bias 1 and
   gradient clipping at 1: which of the three matters;
@@ -21,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
-import platform
 import statistics
 import sys
 import time
@@ -33,7 +32,6 @@ from typing import Any, TypedDict
 
 import torch
 
-from helpers.cache import save_cache
 from helpers.models import SequenceRegressor
 from helpers.recipes import (
     LECTURE,
@@ -43,10 +41,12 @@ from helpers.recipes import (
     build_sine_model,
     fit,
     fresh_windows,
-    gate_stats,
     make_split,
     score,
 )
+from helpers.scratch import lstm_forward
+from lab.records import load_average, machine, save_cache, versions
+from lab.sine import GateStats, gate_stats
 
 EPOCHS = {"sgd": 1000, "adam": 300}  # the lecture's budget for SGD; Adam needs far fewer
 # the LSTM under every combination of the three changes
@@ -65,7 +65,6 @@ CELL_RUNS = (
 )
 CURVE_EVERY = {"sgd": 20, "adam": 10}  # curves are stored this often, for seed 0 only
 HIST_BINS = 20  # gate histograms over 0..1, for seed 0 only
-GateStats = dict[str, dict[str, float]]  # gate -> mean, std, min, max (recipes.gate_stats)
 
 
 class _Scored(TypedDict):
@@ -131,8 +130,6 @@ def _gate_summary(model: SequenceRegressor, inputs: torch.Tensor) -> GateStats:
 
 
 def _gate_histograms(model: SequenceRegressor, inputs: torch.Tensor) -> dict[str, list[int]]:
-    from helpers.scratch import lstm_forward
-
     with torch.no_grad():
         _, _, gates = lstm_forward(inputs, _lstm(model))
     return {
@@ -203,7 +200,7 @@ def run_all(seeds: Iterable[int] = range(10)) -> Cache:
     runs = [("lstm", r) for r in FACTORIAL]
     runs += [(cell, r) for cell, r in CELL_RUNS if cell != "lstm"]  # LSTM ones are above
     start = time.perf_counter()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load = load_average()
     torch.set_num_threads(1)
     rows = [
         run_one(cell, recipe, seed, forecast=True, curves=seed == seeds[0])
@@ -215,12 +212,8 @@ def run_all(seeds: Iterable[int] = range(10)) -> Cache:
         "data (chapter 6).",
         "epochs": EPOCHS,
         "seeds": seeds,
-        "versions": {
-            "python": platform.python_version(),
-            "torch": torch.__version__,
-            "platform": platform.platform(),
-        },
-        "machine": {"cpus": os.cpu_count(), "jobs": 1, "load_before": load},
+        "versions": versions(),
+        "machine": machine(1, load),
         "seconds_total": round(time.perf_counter() - start),
         "cpu_seconds_training": round(sum(r["cpu_seconds"] for r in rows)),
         "rows": rows,

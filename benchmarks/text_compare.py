@@ -44,8 +44,11 @@ from typing import Any
 import torch
 
 from helpers import language, text
+from helpers.results import RESOURCES
+from lab.records import save_json
+from lab.text import curve
 
-OUT = Path(language.__file__).resolve().parent / "resources" / "text_compare.json"
+OUT = RESOURCES / "text_compare.json"
 N_TIME = language.BOOK_RECIPE.n_time
 WIDE_RNN = 520  # units of the plain RNN as large as the LSTM: 300,588 weights to its 300,060
 TUNE_LRS = (1e-3, 2e-3, 5e-3, 1e-2)  # the rates tried for it (the LSTM's is 5e-3)
@@ -64,7 +67,7 @@ def windows_run(carry_state: bool, seed: int, steps: int, every: int) -> dict:
     )  # fmt: skip
     return {
         "seed": seed,
-        "curve": history.curve(),
+        "curve": curve(history),
         "stream": round(language.perplexity(model, held_out), 4),
         "windows": round(language.perplexity(model, held_out, n_time=N_TIME), 4),
     }
@@ -106,7 +109,7 @@ def cells_run(
         "hidden_size": hidden_size,
         "lr": recipe.lr,
         "parameters": sum(p.numel() for p in model.parameters()),
-        "curve": history.curve(),
+        "curve": curve(history),
     }
 
 
@@ -154,7 +157,7 @@ def merge(paths: list[Path], out: Path) -> None:
             results["tune"] = part["tune"]
     results.pop("dropout", None)  # now a variant of the cells part
     results["machine"] = parts[0]["machine"]
-    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    save_json(results, out)
     print(f"wrote {out}")
 
 
@@ -239,7 +242,7 @@ def main() -> None:
         )  # fmt: skip
     results["machine"] = {"torch": torch.__version__, "python": platform.python_version()}
     if args.out is not None:
-        args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        save_json(results, args.out)
         print(f"wrote {args.out}")
 
 

@@ -34,7 +34,6 @@ five other busy processes, a CPU-second bought about a third fewer LSTM updates 
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import statistics
 import time
@@ -44,9 +43,12 @@ from pathlib import Path
 import torch
 
 from helpers import language, text
+from helpers.results import RESOURCES
+from lab.records import save_json
+from lab.text import D2L_RECIPE, curve
 
-OUT = Path(language.__file__).resolve().parent / "resources" / "text_speed.json"
-RECIPES = {"d2l": language.D2L_RECIPE, "book": language.BOOK_RECIPE}
+OUT = RESOURCES / "text_speed.json"
+RECIPES = {"d2l": D2L_RECIPE, "book": language.BOOK_RECIPE}
 
 
 def run(recipe: language.Recipe, seed: int, budget: float, every: float) -> list[dict]:
@@ -64,7 +66,7 @@ def run(recipe: language.Recipe, seed: int, budget: float, every: float) -> list
         seed=seed,
         progress=False,
     )
-    return history.curve()
+    return curve(history)
 
 
 def first_time_at_or_below(curve: list[dict], target: float) -> float | None:
@@ -153,7 +155,7 @@ def main() -> None:
         )
     print(f"median time ratio: {results['summary']['median_ratio']:.2f} (goal: 1/3 or less)")
     if args.out is not None:
-        args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        save_json(results, args.out)
         print(f"wrote {args.out}")
 
 

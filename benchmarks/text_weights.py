@@ -27,13 +27,14 @@ import copy
 import math
 import platform
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TypedDict
 
 import torch
 
 from helpers import language, text
+from lab.text import save_trained
 
 PROMPT = "the time traveller "
 
@@ -115,7 +116,7 @@ def main() -> None:
     )
     model.load_state_dict(best.weights)
     info = {
-        "recipe": language.recipe_dict(recipe),
+        "recipe": asdict(recipe),
         "lr_schedule": f"cosine from {args.lr} to 0 over {args.steps} updates",
         "seed": args.seed,
         "steps": args.steps,
@@ -135,11 +136,11 @@ def main() -> None:
         "machine": {"torch": torch.__version__, "python": platform.python_version()},
     }
     # the record states what the stored float16 weights reach: measure after the round trip
-    path = language.save_trained(model, info, args.out)
+    path = save_trained(model, info, args.out)
     stored, _ = language.load_trained(path)
     info["perplexity"] = round(language.perplexity(stored, held_out), 4)
     info["perplexity_float32"] = round(language.perplexity(model, held_out), 4)
-    language.save_trained(model, info, path)
+    save_trained(model, info, path)
     print(f"stored {path} ({path.stat().st_size / 1e6:.2f} MB), update {best.step}")
     print(
         f"held-out perplexity {info['perplexity']:.3f} (float16 weights), "

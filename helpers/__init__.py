@@ -2,10 +2,12 @@
 
 Each module's docstring names the chapter that introduces it. Importing the package does
 no work: no seeding, no downloads, no matplotlib settings (call ``plots.use_book_style``).
+The package holds what the notebooks call and what that needs; what only the measurement
+scripts in ``benchmarks/`` use (writing the shipped results, the runs' bookkeeping) lives
+with them, in ``benchmarks/lab/``, and nothing here imports it.
 """
 
 __all__ = [
-    "cache",
     "compare",
     "data",
     "exercises",

@@ -3,9 +3,11 @@
 ``benchmarks/compare_cells.py`` trains every run and writes the results,
 ``helpers/resources/rnn_vs_lstm.json`` (package data, so a notebook handed out alone finds
 it); the chapter reads them with ``helpers.results.load("rnn_vs_lstm")`` and tabulates them
-with pandas. What stays here is what the chapter and the script share: the data of the
-comparison (``make_data``), how one trained model is scored (``evaluate``), and the check
-that a live re-run reproduces its row of the shipped file (``compare_rows``).
+with pandas. What is here is what the chapter and the script share: the data of the
+comparison (``make_data``, from ``Settings``), how one trained model is scored (``evaluate``),
+and the check that a live re-run reproduces its row of the shipped file (``compare_rows``).
+Which runs the comparison makes, and where its file is, live with the script, in
+``benchmarks/lab/compare.py``.
 """
 
 from __future__ import annotations
@@ -17,28 +19,13 @@ import torch
 from torch import nn
 
 from helpers._checks import non_negative_int, one_of
-from helpers.cache import RESOURCES
 from helpers.data import make_windows, noisy_sine
 from helpers.forecast import closed_loop, one_step, rmse
 from helpers.models import CELLS
 from helpers.training import History
 
-__all__ = [
-    "CACHE",
-    "METRICS",
-    "RTOL",
-    "RUNS",
-    "CompareRow",
-    "Metric",
-    "Settings",
-    "compare_rows",
-    "evaluate",
-    "make_data",
-    "run_label",
-]
+__all__ = ["RTOL", "CompareRow", "compare_rows", "evaluate", "make_data"]
 
-# (cell, epochs): the lecture's RNN, the lecture's LSTM, and the RNN given the LSTM's budget
-RUNS: tuple[tuple[str, int], ...] = (("rnn", 100), ("lstm", 1000), ("rnn", 1000))
 # what each run reports (Metric), with what it means (METRICS)
 Metric = Literal["seconds_per_epoch", "final_loss", "one_step_mse", "closed_loop_rmse"]
 METRICS: dict[Metric, str] = {
@@ -47,8 +34,6 @@ METRICS: dict[Metric, str] = {
     "one_step_mse": "one-step MSE",
     "closed_loop_rmse": "closed-loop RMSE vs sin(x)",
 }
-# the shipped results, inside the package: found offline, without the repository
-CACHE = RESOURCES / "rnn_vs_lstm.json"
 RTOL = 1e-3  # how far a re-run may differ from the cache (relative); see `rounding` in the cache
 
 
@@ -68,7 +53,7 @@ class Settings:
 class CompareRow(TypedDict):
     """One run of the comparison, as ``evaluate`` scores it and the shipped results hold it."""
 
-    run: str  # run_label(cell, epochs)
+    run: str  # how the tables name it: "RNN, 100 epochs"
     cell: str
     epochs: int
     seed: int
@@ -89,11 +74,6 @@ def make_data(settings: Settings = Settings()) -> dict[str, torch.Tensor]:
     input_data, correct_data = make_windows(y, settings.n_time)
     clean = torch.sin(x[settings.n_time :])
     return {"x": x, "y": y, "input_data": input_data, "correct_data": correct_data, "clean": clean}
-
-
-def run_label(cell: str, epochs: int) -> str:
-    """How the rows and tables name a run: ``run_label("rnn", 100)`` is "RNN, 100 epochs"."""
-    return f"{cell.upper()}, {epochs} epochs"
 
 
 def evaluate(
@@ -122,7 +102,7 @@ def evaluate(
     predicted = one_step(model, data["input_data"])
     forecast = closed_loop(model, data["input_data"][0], len(data["clean"]))
     return {
-        "run": run_label(cell, epochs),
+        "run": f"{cell.upper()}, {epochs} epochs",
         "cell": cell,
         "epochs": epochs,
         "seed": seed,

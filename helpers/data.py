@@ -28,7 +28,6 @@ __all__ = [
     "delayed_recall",
     "make_windows",
     "noisy_sine",
-    "sine_at_steps",
 ]
 
 

@@ -22,7 +22,6 @@ import torch
 from helpers._checks import all_finite, as_float_tensor, positive_int, real_number
 
 __all__ = [
-    "SINE_STEP",
     "bayes_predict",
     "least_squares_floor",
     "least_squares_weights",

@@ -5,6 +5,11 @@ truncated backpropagation through time (TBPTT): consecutive windows, the state c
 one batch to the next and cut off from the graph. Generation feeds the model its own
 characters one at a time, carrying the state ``(h, c)`` forward. This file knows nothing about
 *The Time Machine* beyond its 28 tokens: ``helpers.text`` reads and encodes the book.
+
+The chapter also reads what takes longer than a chapter should run: the stored weights
+(``load_trained``) and two measurements (``load_measurements``). The scripts that make them,
+``benchmarks/text_*.py``, write them with ``benchmarks/lab/text.py`` (d2l's recipe, the
+weights' writer, the curves as JSON).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -23,8 +28,8 @@ from torch import nn, optim
 
 from helpers import text
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
-from helpers.cache import RESOURCES, load_cache
 from helpers.models import CELLS, eval_mode
+from helpers.results import RESOURCES, load_cache
 from helpers.training import (
     OPTIMIZERS,
     ClippedOptimizer,
@@ -35,7 +40,6 @@ from helpers.training import (
 
 __all__ = [
     "BOOK_RECIPE",
-    "D2L_RECIPE",
     "WEIGHTS",
     "CharLM",
     "Checkpoint",
@@ -45,14 +49,13 @@ __all__ = [
     "generate",
     "load_measurements",
     "load_trained",
-    "ngram_perplexities",
+    "ngram_losses",
     "perplexity",
-    "save_trained",
     "train_lm",
 ]
 
 WEIGHTS = RESOURCES / "timemachine_lstm.pt"
-MEASUREMENTS = ("text_speed", "text_compare")  # the benchmarks whose results ship as JSON
+_MEASUREMENTS = ("text_speed", "text_compare")  # the benchmarks whose results ship as JSON
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor] | None
 
 
@@ -146,19 +149,6 @@ def perplexity(model: nn.Module, ids: torch.Tensor, *, n_time: int | None = None
     return math.exp(loss.item())
 
 
-def ngram_perplexities(
-    train_ids: torch.Tensor, held_out: torch.Tensor, max_order: int = 5
-) -> dict[int, float]:
-    """Held-out perplexity of count-based n-gram models, n = 1 .. ``max_order``: the baselines.
-
-    The exponential of the mean of ``ngram_losses``, which says how each token is predicted.
-
-    Shapes: train_ids (n,) int64, held_out (m,) int64 -> {order: perplexity}.
-    """
-    losses = ngram_losses(train_ids, held_out, max_order)
-    return {k + 1: math.exp(losses[k].mean().item()) for k in range(len(losses))}
-
-
 def ngram_losses(
     train_ids: torch.Tensor, held_out: torch.Tensor, max_order: int = 5
 ) -> torch.Tensor:
@@ -170,6 +160,9 @@ def ngram_losses(
     context seen often with few different followers is trusted more. Order 1 counts letters
     and mixes in a uniform guess. Context never crosses the start of ``held_out``: its first
     token is predicted from nothing, its second from one token, and so on.
+
+    The held-out perplexity of order n, the baseline chapter 7 compares with, is the
+    exponential of row n - 1's mean.
 
     Shapes: train_ids (n,) int64, held_out (m,) int64 -> (max_order, m) float64, in nats:
     row n - 1 holds -log p(token | the n - 1 before it).
@@ -237,9 +230,8 @@ class Recipe:
         return OPTIMIZERS[self.optimizer](model.parameters(), lr=self.lr)
 
 
-# Dive into Deep Learning's recipe for this model (d2l.ai, "Recurrent Neural Networks")
-D2L_RECIPE = Recipe(optimizer="sgd", lr=1.0, batch_size=32, n_time=35, clip=1.0, dropout=0.0)
-# the book's: the same batches and clipping, Adam, and dropout 0.5 on the LSTM's outputs
+# the book's: d2l's batches and clipping (benchmarks/lab/text.py: D2L_RECIPE), Adam, and
+# dropout 0.5 on the LSTM's outputs
 BOOK_RECIPE = Recipe(optimizer="adam", lr=5e-3, batch_size=32, n_time=35, clip=1.0, dropout=0.5)
 
 
@@ -267,21 +259,6 @@ class LMHistory:
     def final(self) -> Checkpoint:
         """The last checkpoint."""
         return self.checkpoints[-1]
-
-    def curve(self) -> list[dict[str, float]]:
-        """Update, CPU seconds and held-out perplexity of every checkpoint, rounded for JSON."""
-        points = []
-        for p in self.checkpoints:
-            if p.perplexity is None:
-                raise ValueError("no held-out perplexity to record: pass held_out to train_lm.")
-            points.append(
-                {
-                    "step": p.step,
-                    "seconds": round(p.seconds, 2),
-                    "perplexity": round(p.perplexity, 4),
-                }
-            )
-        return points
 
 
 def _batches(ids: torch.Tensor, recipe: Recipe, generator: torch.Generator) -> Iterator:
@@ -505,24 +482,12 @@ def generate(
     return text.decode(new)
 
 
-def save_trained(model: CharLM, info: dict[str, object], path: str | Path | None = None) -> Path:
-    """Store ``model``'s weights as float16 (half the bytes) and ``info`` beside them (.json)."""
-    path = WEIGHTS if path is None else Path(path)
-    half = {name: t.detach().to(torch.float16).clone() for name, t in model.state_dict().items()}
-    torch.save(half, path)
-    config = {"cell": model.cell, "hidden_size": model.rnn.hidden_size}
-    meta = {"config": config, **info}
-    path.with_suffix(".json").write_text(
-        json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    return path
-
-
 def load_trained(path: str | Path | None = None) -> tuple[CharLM, dict[str, object]]:
     """The stored model (by default the one ``benchmarks/text_weights.py`` trained) and its
     record: the recipe, the seed, the CPU time and the held-out perplexity it reached.
 
-    The weights are stored as float16 and come back as float32, in eval mode.
+    The weights are stored as float16 (by ``save_trained`` in ``benchmarks/lab/text.py``) and
+    come back as float32, in eval mode.
     """
     path = WEIGHTS if path is None else Path(path)
     if not path.is_file() or not path.with_suffix(".json").is_file():
@@ -545,10 +510,5 @@ def load_measurements(name: str) -> dict[str, object]:
     They ship with the package (``helpers/resources/<name>.json``) and are written by
     ``benchmarks/<name>.py``, which takes minutes: chapter 7 reads them instead.
     """
-    name = one_of("name", name, MEASUREMENTS)
+    name = one_of("name", name, _MEASUREMENTS)
     return load_cache(RESOURCES / f"{name}.json", f"benchmarks/{name}.py", rows=False)
-
-
-def recipe_dict(recipe: Recipe) -> dict[str, object]:
-    """The recipe as a plain dict, for a JSON record."""
-    return asdict(recipe)

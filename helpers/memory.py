@@ -23,9 +23,9 @@ import torch
 from torch import nn
 
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
-from helpers.cache import RESOURCES, load_cache
 from helpers.data import RECALL_CHANCE_MSE, delayed_recall
 from helpers.models import CELLS, SequenceRegressor, eval_mode, seeded_model
+from helpers.results import RESOURCES, load_cache
 from helpers.training import ClippedOptimizer, TrainingDiverged, threads
 
 __all__ = [
@@ -34,10 +34,8 @@ __all__ = [
     "LagSummary",
     "RecallRun",
     "RecallSettings",
-    "SweepRow",
     "build_recall_model",
     "failure_lags",
-    "flush_denormals",
     "load_sweep",
     "recall_error",
     "run_label",

@@ -16,14 +16,7 @@ from torch import nn
 
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
 
-__all__ = [
-    "CELLS",
-    "KEEP_GATE",
-    "SequenceRegressor",
-    "eval_mode",
-    "seeded_model",
-    "set_keep_bias",
-]
+__all__ = ["SequenceRegressor", "set_keep_bias"]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -66,7 +59,7 @@ class SequenceRegressor(nn.Module):
 
 # which block of the packed biases decides how much of the old state a step keeps:
 # the LSTM's forget gate f (blocks i, f, g, o) and the GRU's update gate z (blocks r, z, n)
-KEEP_GATE = {"lstm": ("forget gate", 1), "gru": ("update gate", 1)}
+_KEEP_GATE = {"lstm": ("forget gate", 1), "gru": ("update gate", 1)}
 
 
 def set_keep_bias(module: nn.Module, bias: float) -> nn.Module:
@@ -89,7 +82,7 @@ def set_keep_bias(module: nn.Module, bias: float) -> nn.Module:
     if not layer.bias:
         raise ValueError(f"this {type(layer).__name__} was built with bias=False: no bias to set.")
     assert isinstance(layer, nn.RNNBase)  # for the type checker: kind says LSTM or GRU
-    _, block = KEEP_GATE[kind]
+    _, block = _KEEP_GATE[kind]
     hidden = layer.hidden_size
     rows = slice(block * hidden, (block + 1) * hidden)
     with torch.no_grad():

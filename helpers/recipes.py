@@ -5,9 +5,11 @@ the starting bias of the gate that keeps memory (``models.set_keep_bias``) and g
 clipping. ``fit`` trains with chapter 3's loop (``training.train``, one epoch at a time) and
 after every epoch scores the model one step ahead on validation windows cut from later in
 time (``data.chronological_split``), keeping the weights of the best epoch: early stopping.
-``gate_stats`` summarises an LSTM's gates over a set of windows; ``score`` measures a trained
-model as the chapter's tables do: one step ahead on the validation windows and on fresh noise
-over the same stretch, and in a closed loop past the end of the data.
+``score`` measures a trained model as the chapter's tables do: one step ahead on the
+validation windows and on fresh noise over the same stretch, and in a closed loop past the end
+of the data. ``benchmarks/sine_recipes.py`` trains every recipe over seeds and writes
+``resources/sine_recipes.json``, which ``load_recipes`` reads; the gate statistics it records
+come from ``benchmarks/lab/sine.py``.
 """
 
 from __future__ import annotations
@@ -22,19 +24,16 @@ import torch
 from torch import nn
 
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
-from helpers.cache import RESOURCES, load_cache
 from helpers.data import Split, chronological_split, make_windows, noisy_sine, sine_at_steps
 from helpers.forecast import closed_loop, one_step
 from helpers.models import CELLS, SequenceRegressor, seeded_model
-from helpers.scratch import GATE_NAMES, lstm_forward
+from helpers.results import RESOURCES, load_cache
 from helpers.training import OPTIMIZERS, ClippedOptimizer, train
 
 __all__ = [
     "FORECAST_STEPS",
     "LECTURE",
     "N_TIME",
-    "N_VALID",
-    "SINE_CACHE",
     "WORKING",
     "Fit",
     "Recipe",
@@ -42,7 +41,6 @@ __all__ = [
     "build_sine_model",
     "fit",
     "fresh_windows",
-    "gate_stats",
     "load_recipes",
     "make_split",
     "score",
@@ -177,26 +175,6 @@ def fit(
             result.record_loss_fresh[epoch] = _mse(model, fresh[0], fresh[1])
     result.grad_norms = clipped.norms
     return result
-
-
-def gate_stats(lstm: nn.LSTM, inputs: torch.Tensor) -> dict[str, dict[str, float]]:
-    """Mean, standard deviation, lowest and highest value of each LSTM gate over ``inputs``.
-
-    Every unit, step and window counts once. Keys: "input", "forget", "cell", "output".
-
-    Shapes: inputs (n_windows, n_time, input_size).
-    """
-    with torch.no_grad():
-        _, _, gates = lstm_forward(inputs, lstm)
-    return {
-        name: {
-            "mean": gates[name].mean().item(),
-            "std": gates[name].std().item(),
-            "min": gates[name].min().item(),
-            "max": gates[name].max().item(),
-        }
-        for name in GATE_NAMES
-    }
 
 
 def make_split(data_seed: int = 0) -> Split:

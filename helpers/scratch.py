@@ -11,16 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = [
-    "GATE_NAMES",
-    "GRU_GATE_NAMES",
-    "gru_forward",
-    "gru_step",
-    "lstm_forward",
-    "lstm_step",
-    "rnn_forward",
-    "rnn_step",
-]
+__all__ = ["GATE_NAMES", "gru_forward", "gru_step", "lstm_forward", "lstm_step", "rnn_forward"]
 
 GATE_NAMES = ("input", "forget", "cell", "output")  # PyTorch's packing order: i, f, g, o
 GRU_GATE_NAMES = ("reset", "update", "new")  # PyTorch's packing order: r, z, n

@@ -19,13 +19,10 @@ from collections.abc import Iterator
 import torch
 
 from helpers._checks import non_negative_int, positive_int, real_number
-from helpers.cache import RESOURCES
+from helpers.results import RESOURCES
 
 __all__ = [
-    "BOOK",
     "TOKENS",
-    "UNK",
-    "UNK_CHAR",
     "VOCAB_SIZE",
     "clean",
     "decode",

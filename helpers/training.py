@@ -26,16 +26,7 @@ from torch import nn, optim
 from helpers._checks import all_finite, as_float_tensor, int_or_none, positive_int, real_number
 from helpers.forecast import closed_loop
 
-__all__ = [
-    "OPTIMIZERS",
-    "ClippedOptimizer",
-    "History",
-    "Snapshot",
-    "TrainingDiverged",
-    "threads",
-    "train",
-    "want_progress",
-]
+__all__ = ["History", "Snapshot", "TrainingDiverged", "train"]
 
 # the optimisers a recipe can name (chapters 6 and 7): the lecture's SGD, and Adam
 OPTIMIZERS = {"sgd": optim.SGD, "adam": optim.Adam}

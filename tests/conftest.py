@@ -28,6 +28,15 @@ def windows(sine) -> tuple[torch.Tensor, torch.Tensor]:
     return make_windows(sine[1], N_TIME)
 
 
+@pytest.fixture
+def one_thread():
+    """One intra-op thread, as the chapters use: on a busy 2-core machine two threads spin."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     """Close every figure a test leaves open, so figures do not pile up across tests."""

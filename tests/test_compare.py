@@ -1,4 +1,8 @@
-"""helpers.compare: how chapter 5 scores a run, and the shipped comparison it reads."""
+"""helpers.compare: how chapter 5 scores a run and checks a re-run against the shipped one.
+
+The shipped comparison itself, and the runs it holds, are tested with the script that writes
+it: tests/test_compare_cells.py.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,12 @@ import math
 
 import pytest
 
-from helpers import compare, results
+from helpers import compare
 
 
 def _row(cell, epochs, seed, rmse, loss=0.02, one_step=0.015, spe=0.005):
     return {
-        "run": compare.run_label(cell, epochs),
+        "run": f"{cell.upper()}, {epochs} epochs",
         "cell": cell,
         "epochs": epochs,
         "seed": seed,
@@ -20,11 +24,6 @@ def _row(cell, epochs, seed, rmse, loss=0.02, one_step=0.015, spe=0.005):
         "one_step_mse": one_step,
         "closed_loop_rmse": rmse,
     }
-
-
-def test_run_label_names_the_cell_and_the_epochs():
-    assert compare.run_label("rnn", 100) == "RNN, 100 epochs"
-    assert compare.run_label("lstm", 1000) == "LSTM, 1000 epochs"
 
 
 def test_compare_rows_within_and_beyond_the_tolerance():
@@ -63,25 +62,3 @@ def test_evaluate_refuses_a_history_without_epochs():
 
     with pytest.raises(ValueError, match="no epoch"):
         compare.evaluate(SequenceRegressor(), History(), cell="rnn", seed=0)
-
-
-# ---------------------------------------------------------------- the shipped results
-
-
-def test_the_shipped_comparison_has_the_promised_shape():
-    info, rows = results.load("rnn_vs_lstm")
-    assert compare.CACHE.is_file()
-    assert info["settings"] == vars(compare.Settings())  # the defaults chapter 5 uses
-    assert [tuple(run) for run in info["runs"]] == list(compare.RUNS)
-    assert len(info["seeds"]) >= 5
-    keys = set(zip(rows["cell"], rows["epochs"], rows["seed"], strict=True))
-    assert keys == {(c, e, s) for c, e in compare.RUNS for s in info["seeds"]}
-    assert len(rows) == len(keys)  # each run and seed once
-    # every row carries its run's label, the key chapter 5 groups by
-    labels = [compare.run_label(c, e) for c, e in zip(rows.cell, rows.epochs, strict=True)]
-    assert list(rows["run"]) == labels
-    assert list(rows["run"].unique()) == [compare.run_label(*run) for run in compare.RUNS]
-    assert (rows[list(compare.METRICS)] > 0).all().all()
-    assert info["rtol"] == compare.RTOL
-    worst = max(max(r.values()) for r in info["rounding"].values())
-    assert worst < compare.RTOL / 10  # the tolerance is far above rounding effects

@@ -1,4 +1,5 @@
-"""benchmarks/compare_cells.py, the runner that trains the comparison and writes its cache."""
+"""benchmarks/compare_cells.py, the runner that trains the comparison and writes its cache,
+with its runs (benchmarks/lab/compare.py), and the cache it shipped."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import compare
+from helpers import compare, results
+from lab.compare import CACHE, RUNS
+from lab.records import save_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "compare_cells.py"
@@ -55,19 +58,19 @@ def test_run_one_bad_arguments(args, error, match):
 
 def test_run_comparison_save_and_load(tmp_path):
     runs = (("rnn", 2), ("lstm", 3))
-    results = compare_cells.run_comparison([0, 1], runs, TINY, jobs=1)
-    assert [(r["run"], r["cell"], r["epochs"], r["seed"]) for r in results["rows"]] == [
+    comparison = compare_cells.run_comparison([0, 1], runs, TINY, jobs=1)
+    assert [(r["run"], r["cell"], r["epochs"], r["seed"]) for r in comparison["rows"]] == [
         ("RNN, 2 epochs", "rnn", 2, 0),
         ("LSTM, 3 epochs", "lstm", 3, 0),
         ("RNN, 2 epochs", "rnn", 2, 1),
         ("LSTM, 3 epochs", "lstm", 3, 1),
     ]
-    assert set(results["rounding"]) == {"RNN, 2 epochs", "LSTM, 3 epochs"}
-    assert all(0 <= v < 1e-3 for r in results["rounding"].values() for v in r.values())
-    assert results["settings"]["n_points"] == 24 and results["seeds"] == [0, 1]
+    assert set(comparison["rounding"]) == {"RNN, 2 epochs", "LSTM, 3 epochs"}
+    assert all(0 <= v < 1e-3 for r in comparison["rounding"].values() for v in r.values())
+    assert comparison["settings"]["n_points"] == 24 and comparison["seeds"] == [0, 1]
     path = tmp_path / "sub" / "cache.json"
-    compare_cells.save_results(results, path)
-    assert json.loads(path.read_text()) == json.loads(json.dumps(results))
+    save_json(comparison, path)
+    assert json.loads(path.read_text()) == json.loads(json.dumps(comparison))
 
 
 def test_run_comparison_bad_arguments():
@@ -75,12 +78,37 @@ def test_run_comparison_bad_arguments():
         compare_cells.run_comparison([], settings=TINY)
     with pytest.raises(ValueError, match="cell must be"):
         compare_cells.run_comparison([0], (("mlp", 1),), TINY)
+    with pytest.raises(ValueError, match="epochs must be a positive int"):
+        compare_cells.run_comparison([0], (("rnn", 0),), TINY)
+    with pytest.raises(ValueError, match="seeds must be ints, 0 or more"):
+        compare_cells.run_comparison([-1], settings=TINY)
+    with pytest.raises(ValueError, match="jobs must be a positive int"):
+        compare_cells.run_comparison([0], settings=TINY, jobs=0)
+
+
+def test_the_shipped_comparison_has_the_promised_shape():
+    info, rows = results.load("rnn_vs_lstm")
+    assert CACHE.is_file() and CACHE.stem == "rnn_vs_lstm"
+    assert info["settings"] == vars(compare.Settings())  # the defaults chapter 5 uses
+    assert [tuple(run) for run in info["runs"]] == list(RUNS)
+    assert len(info["seeds"]) >= 5
+    keys = set(zip(rows["cell"], rows["epochs"], rows["seed"], strict=True))
+    assert keys == {(c, e, s) for c, e in RUNS for s in info["seeds"]}
+    assert len(rows) == len(keys)  # each run and seed once
+    # every row carries its run's label, the key chapter 5 groups by
+    labels = [f"{c.upper()}, {e} epochs" for c, e in zip(rows.cell, rows.epochs, strict=True)]
+    assert list(rows["run"]) == labels
+    assert list(rows["run"].unique()) == [f"{c.upper()}, {e} epochs" for c, e in RUNS]
+    assert (rows[list(compare.METRICS)] > 0).all().all()
+    assert info["rtol"] == compare.RTOL
+    worst = max(max(r.values()) for r in info["rounding"].values())
+    assert worst < compare.RTOL / 10  # the tolerance is far above rounding effects
 
 
 @pytest.mark.slow
 def test_script_reproduces_the_cache(tmp_path):
     """Re-run the whole script (21 trainings in two processes, about a minute)."""
-    cached = json.loads(compare.CACHE.read_text())
+    cached = json.loads(CACHE.read_text())
     out = tmp_path / "rnn_vs_lstm.json"
     seeds = len(cached["seeds"])
     subprocess.run(

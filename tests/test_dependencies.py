@@ -256,9 +256,10 @@ def test_every_sphinx_extension_the_book_names_is_listed_and_locked():
 
 def test_the_tests_and_benchmarks_import_only_what_the_locks_pin():
     installed = set(pins(BOOK_LOCK)) | set(pins(TEST_LOCK))
-    # this repository's own modules: helpers, teaching, and the .py files the tests put on the path
+    # this repository's own modules: helpers, teaching, and the .py files and packages the tests
+    # put on the path (benchmarks/lab)
     local = {"helpers", "teaching"} | {
-        path.stem
+        path.parent.name if path.name == "__init__.py" else path.stem
         for folder in ("tests", "benchmarks", "book/_ext")
         for path in (ROOT / folder).rglob("*.py")
     }

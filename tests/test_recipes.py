@@ -1,4 +1,4 @@
-"""helpers.recipes and helpers.cache: training judged on later data, and the JSON caches."""
+"""helpers.recipes: training judged on later data (chapter 6)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 import torch
 
 from helpers import recipes
-from helpers.cache import load_cache, save_cache
 from helpers.recipes import LECTURE, WORKING, Recipe, build_sine_model, fit
 
 
@@ -102,26 +101,3 @@ def test_a_perfect_forecaster_scores_zero_at_every_horizon():
     assert len(errors["forecast_error"]) == recipes.FORECAST_STEPS
     assert max(errors["forecast_error"]) < 1e-4
     assert errors["train_mse"] < 1e-10 and errors["valid_mse"] < 1e-10
-
-
-def test_gate_stats_of_a_fresh_lstm_sit_near_one_half(split):
-    stats = recipes.gate_stats(build_sine_model("lstm", 0).rnn, split.input_valid)
-    assert set(stats) == {"input", "forget", "cell", "output"}
-    assert 0.45 < stats["forget"]["mean"] < 0.55
-    assert stats["forget"]["min"] <= stats["forget"]["mean"] <= stats["forget"]["max"]
-
-
-def test_cache_round_trip_and_errors(tmp_path):
-    cache = {"description": "x", "rows": [{"a": 1}, {"a": 2.5}]}
-    path = tmp_path / "c.json"
-    save_cache(cache, path)
-    assert load_cache(path, "benchmarks/x.py") == cache
-    lines = path.read_text().splitlines()
-    assert '  {"a": 1},' in lines and '  {"a": 2.5}' in lines  # one row a line
-    with pytest.raises(ValueError, match="rows"):
-        save_cache({"rows": []}, path)
-    with pytest.raises(FileNotFoundError, match="python benchmarks/x.py"):
-        load_cache(tmp_path / "missing.json", "benchmarks/x.py")
-    (tmp_path / "empty.json").write_text('{"rows": []}')
-    with pytest.raises(ValueError, match="re-run"):
-        load_cache(tmp_path / "empty.json", "benchmarks/x.py")

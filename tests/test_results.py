@@ -1,4 +1,4 @@
-"""helpers.results: the shipped measurements, read as tables."""
+"""helpers.results: the shipped measurements, read as tables or as they are."""
 
 from __future__ import annotations
 
@@ -36,3 +36,16 @@ def test_an_unknown_name_or_a_file_without_rows_says_what_there_is(tmp_path, mon
         results.load("missing")
     with pytest.raises(ValueError, match="re-create it with benchmarks/x.py"):
         results.load("empty")
+
+
+def test_load_cache_reads_a_file_or_says_how_to_make_it(tmp_path):
+    (tmp_path / "c.json").write_text(json.dumps({"seeds": [0], "rows": [{"a": 1}]}))
+    assert results.load_cache(tmp_path / "c.json", "benchmarks/x.py")["rows"] == [{"a": 1}]
+    with pytest.raises(FileNotFoundError, match="python benchmarks/x.py"):
+        results.load_cache(tmp_path / "missing.json", "benchmarks/x.py")
+    (tmp_path / "empty.json").write_text('{"rows": []}')
+    with pytest.raises(ValueError, match="re-run"):
+        results.load_cache(tmp_path / "empty.json", "benchmarks/x.py")
+    assert results.load_cache(tmp_path / "empty.json", "benchmarks/x.py", rows=False) == {
+        "rows": []
+    }

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import language
+from lab.text import D2L_RECIPE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,7 +37,7 @@ def compared():
 
 def test_speed_measurements_use_the_code_s_recipes(speed):
     assert speed["recipes"] == {
-        "d2l": asdict(language.D2L_RECIPE),
+        "d2l": asdict(D2L_RECIPE),
         "book": asdict(language.BOOK_RECIPE),
     }
 
