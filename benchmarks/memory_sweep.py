@@ -1,16 +1,16 @@
 """Train RNN, LSTM and GRU on delayed recall over lags and seeds, and cache the results.
 
-Chapter 6 (Why an LSTM?) reads the cache, helpers/resources/memory_sweep.json, through
-``helpers.memory``: the full sweep (7 configurations x 6 lags x 10 seeds, 370 trainings once
-the hopeless ones are skipped, about 72 minutes of CPU) would not fit in the chapter's 30
+Chapter 6 (Why an LSTM?) reads the cache, helpers/resources/memory_sweep.json, with
+``helpers.results.read``: the full sweep (7 configurations x 6 lags x 10 seeds, 370 trainings
+once the hopeless ones are skipped, about 72 minutes of CPU) would not fit in the chapter's 30
 seconds. Every run gets the same recipe
 (``RecallSettings``: hidden size 32 unless the configuration says otherwise, Adam, clipping,
 1500 updates on fresh batches). Each row holds the test error (relative to chance level), the
 gradient reach of the remembered input before and after training, and the CPU time; rows at
 ``CURVE_LAGS`` also hold the whole reach curve. Training and scoring are chapter 6's own
-(``helpers.memory``); the rounding check's nudge and the writing of the file come from
-``benchmarks/lab``. tests/test_memory_sweep.py re-runs a reduced sweep and checks that it
-reproduces the cache.
+(``helpers.memory``; ``helpers.models.seeded_model`` builds the network); the rounding check's
+nudge and the writing of the file come from ``benchmarks/lab``. tests/test_memory_sweep.py
+re-runs a reduced sweep and checks that it reproduces the cache.
 
     python benchmarks/memory_sweep.py                       # writes the cache
     python benchmarks/memory_sweep.py --out /tmp/x.json --seeds 1 --lags 5 50 --jobs 1
@@ -37,10 +37,8 @@ from helpers.data import RECALL_CHANCE_MSE, delayed_recall
 from helpers.gradients import gradient_reach
 from helpers.memory import (
     SOLVED,
-    SWEEP_CACHE,
     RecallSettings,
     SweepRow,
-    build_recall_model,
     failure_lags,
     flush_denormals,
     recall_error,
@@ -48,9 +46,12 @@ from helpers.memory import (
     summarize_sweep,
     train_recall,
 )
+from helpers.models import seeded_model
+from helpers.results import RESOURCES
 from lab.records import load_average, machine, save_cache, versions
 from lab.rounding import NUDGE, nudge_weights
 
+OUT = RESOURCES / "memory_sweep.json"
 # (cell, keep_bias, hidden_size): the three cells as PyTorch builds them; the LSTM with the
 # forget bias of common advice (1) and a large one (5); the GRU with its update gate biased
 # to keep (5); and an RNN with 64 units, about as many parameters as the 32-unit LSTM
@@ -134,7 +135,7 @@ def run_one(
     nudge: float = 0.0,
 ) -> Row:
     """Build, measure at initialisation, train, and score one network: one row of the cache."""
-    model = build_recall_model(cell, seed, keep_bias=keep_bias, hidden_size=hidden_size)
+    model = seeded_model(cell, seed, hidden_size=hidden_size, keep_bias=keep_bias)
     nudge_weights(model, nudge)
     probe, _ = delayed_recall(N_REACH, lag, seed=settings.test_seed)
     with flush_denormals():
@@ -284,7 +285,7 @@ def run_sweep(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=SWEEP_CACHE, help="JSON to write")
+    parser.add_argument("--out", type=Path, default=OUT, help="JSON to write")
     parser.add_argument("--seeds", type=int, default=10, help="use seeds 0..N-1 (default 10)")
     parser.add_argument("--lags", type=int, nargs="+", default=list(LAGS), help="lags to run")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")

@@ -1,8 +1,9 @@
 """Train the sine model with several recipes and cells, judged on later data, and cache it.
 
-Chapter 6 (Why an LSTM?) reads the cache, helpers/resources/sine_recipes.json, through
-``helpers.recipes``, which also trains and scores each run here (``fit``, ``score``); the gate
-statistics and the writing of the file come from ``benchmarks/lab``. Two experiments, on the
+Chapter 6 (Why an LSTM?) reads the cache, helpers/resources/sine_recipes.json, with
+``helpers.results.read``; ``helpers.recipes`` trains each run here as the chapter does
+(``fit``), ``helpers.models.seeded_model`` builds it, and ``benchmarks/lab`` scores it
+(``lab.sine``: the errors and the gate statistics) and writes the file. Two experiments, on the
 lecture's series split by time (60 training windows, 20 validation windows from t = 70 on):
 
 - the LSTM under every combination of Adam (or the lecture's SGD), forget-gate bias 1 and
@@ -32,21 +33,12 @@ from typing import Any, TypedDict
 
 import torch
 
-from helpers.models import SequenceRegressor
-from helpers.recipes import (
-    LECTURE,
-    SINE_CACHE,
-    WORKING,
-    Recipe,
-    build_sine_model,
-    fit,
-    fresh_windows,
-    make_split,
-    score,
-)
+from helpers.models import SequenceRegressor, seeded_model
+from helpers.recipes import LECTURE, WORKING, Recipe, fit, fresh_windows, make_split
+from helpers.results import RESOURCES
 from helpers.scratch import lstm_forward
 from lab.records import load_average, machine, save_cache, versions
-from lab.sine import GateStats, gate_stats
+from lab.sine import GateStats, gate_stats, score
 
 EPOCHS = {"sgd": 1000, "adam": 300}  # the lecture's budget for SGD; Adam needs far fewer
 # the LSTM under every combination of the three changes
@@ -65,6 +57,8 @@ CELL_RUNS = (
 )
 CURVE_EVERY = {"sgd": 20, "adam": 10}  # curves are stored this often, for seed 0 only
 HIST_BINS = 20  # gate histograms over 0..1, for seed 0 only
+HIDDEN_SIZE = 64  # chapters 3 and 5's sine model
+OUT = RESOURCES / "sine_recipes.json"
 
 
 class _Scored(TypedDict):
@@ -142,7 +136,7 @@ def run_one(cell: str, recipe: Recipe, seed: int, *, forecast: bool, curves: boo
     """Train one model with ``recipe``, keep its best validation epoch, score it: one row."""
     split = make_split()
     fresh = fresh_windows()
-    model = build_sine_model(cell, seed, recipe)
+    model = seeded_model(cell, seed, hidden_size=HIDDEN_SIZE, keep_bias=recipe.keep_bias)
     lstm = cell == "lstm"
     before = _gate_summary(model, split.input_valid) if lstm else None
     hist_before = _gate_histograms(model, split.input_valid) if lstm and curves else None
@@ -232,7 +226,7 @@ def _print_table(rows: Sequence[Row]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=SINE_CACHE, help="JSON to write")
+    parser.add_argument("--out", type=Path, default=OUT, help="JSON to write")
     parser.add_argument("--seeds", type=int, default=10, help="use seeds 0..N-1 (default 10)")
     args = parser.parse_args(argv)
     cache = run_all(range(args.seeds))

@@ -7,7 +7,7 @@ characters one at a time, carrying the state ``(h, c)`` forward. This file knows
 *The Time Machine* beyond its 28 tokens: ``helpers.text`` reads and encodes the book.
 
 The chapter also reads what takes longer than a chapter should run: the stored weights
-(``load_trained``) and two measurements (``load_measurements``). The scripts that make them,
+(``load_trained``) and two measurements (``results.read``). The scripts that make them,
 ``benchmarks/text_*.py``, write them with ``benchmarks/lab/text.py`` (d2l's recipe, the
 weights' writer, the curves as JSON).
 """
@@ -29,7 +29,7 @@ from torch import nn, optim
 from helpers import text
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
 from helpers.models import CELLS, eval_mode
-from helpers.results import RESOURCES, load_cache
+from helpers.results import RESOURCES
 from helpers.training import (
     OPTIMIZERS,
     ClippedOptimizer,
@@ -47,7 +47,6 @@ __all__ = [
     "Recipe",
     "detach_state",
     "generate",
-    "load_measurements",
     "load_trained",
     "ngram_losses",
     "perplexity",
@@ -55,7 +54,6 @@ __all__ = [
 ]
 
 WEIGHTS = RESOURCES / "timemachine_lstm.pt"
-_MEASUREMENTS = ("text_speed", "text_compare")  # the benchmarks whose results ship as JSON
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor] | None
 
 
@@ -501,14 +499,3 @@ def load_trained(path: str | Path | None = None) -> tuple[CharLM, dict[str, obje
     model.load_state_dict({name: t.to(torch.float32) for name, t in weights.items()})
     model.eval()
     return model, info
-
-
-def load_measurements(name: str) -> dict[str, object]:
-    """A benchmark's stored results: "text_speed" (d2l's recipe against the book's) or
-    "text_compare" (TBPTT against random windows; RNN, LSTM and GRU).
-
-    They ship with the package (``helpers/resources/<name>.json``) and are written by
-    ``benchmarks/<name>.py``, which takes minutes: chapter 7 reads them instead.
-    """
-    name = one_of("name", name, _MEASUREMENTS)
-    return load_cache(RESOURCES / f"{name}.json", f"benchmarks/{name}.py", rows=False)

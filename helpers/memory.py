@@ -2,17 +2,16 @@
 
 Chapter 6 (Why an LSTM?) trains RNN, LSTM and GRU networks on ``data.delayed_recall`` with
 one recipe (``RecallSettings``) and asks at which lag each fails. ``train_recall`` trains one
-network and ``recall_error`` scores it on fresh sequences; ``benchmarks/memory_sweep.py`` runs
-the whole sweep (cells × lags × seeds) and caches it in ``helpers/resources/memory_sweep.json``
-(package data: a notebook handed out alone finds it), which ``load_sweep`` reads and
-``summarize_sweep`` and ``failure_lags`` condense.
+network (``models.seeded_model`` builds it) and ``recall_error`` scores it on fresh sequences;
+``benchmarks/memory_sweep.py`` runs the whole sweep (cells × lags × seeds) and caches it in
+``helpers/resources/memory_sweep.json`` (package data: a notebook handed out alone finds it),
+which ``results.read`` reads and ``summarize_sweep`` and ``failure_lags`` condense.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
-import os
 import statistics
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -24,19 +23,15 @@ from torch import nn
 
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
 from helpers.data import RECALL_CHANCE_MSE, delayed_recall
-from helpers.models import CELLS, SequenceRegressor, eval_mode, seeded_model
-from helpers.results import RESOURCES, load_cache
+from helpers.models import CELLS, eval_mode
 from helpers.training import ClippedOptimizer, TrainingDiverged, threads
 
 __all__ = [
     "SOLVED",
-    "SWEEP_CACHE",
     "LagSummary",
     "RecallRun",
     "RecallSettings",
-    "build_recall_model",
     "failure_lags",
-    "load_sweep",
     "recall_error",
     "run_label",
     "summarize_sweep",
@@ -44,7 +39,6 @@ __all__ = [
 ]
 
 SOLVED = 0.1  # a run solves a lag if its error is below a tenth of chance level (R² > 0.9)
-SWEEP_CACHE = RESOURCES / "memory_sweep.json"
 
 
 @dataclass(frozen=True)
@@ -110,18 +104,6 @@ def run_label(cell: str, keep_bias: float | None = None, hidden_size: int = 32) 
     return label
 
 
-def build_recall_model(
-    cell: str, seed: int, *, keep_bias: float | None = None, hidden_size: int = 32
-) -> SequenceRegressor:
-    """The network for the recall task, its weights fixed by ``seed``.
-
-    PyTorch's default initialisation, then (if ``keep_bias`` is a number) the LSTM's forget
-    gate or the GRU's update gate biased to keep: see ``models.set_keep_bias``.
-    """
-    cell, keep_bias = _check_config(cell, keep_bias)
-    return seeded_model(cell, seed, hidden_size=hidden_size, keep_bias=keep_bias)
-
-
 def train_recall(
     model: nn.Module, lag: int, seed: int, settings: RecallSettings = RecallSettings()
 ) -> RecallRun:
@@ -133,7 +115,7 @@ def train_recall(
     """
     if not isinstance(model, nn.Module):
         raise TypeError(
-            f"model must be an nn.Module such as build_recall_model(...), got "
+            f"model must be an nn.Module such as models.seeded_model(...), got "
             f"{type(model).__name__}."
         )
     lag = positive_int("lag", lag)
@@ -179,11 +161,6 @@ def recall_error(model: nn.Module, lag: int, settings: RecallSettings = RecallSe
 # ---------------------------------------------------------------- the cached sweep
 
 
-def load_sweep(path: str | os.PathLike | None = None) -> dict[str, object]:
-    """Read the sweep that ``benchmarks/memory_sweep.py`` wrote; by default the shipped one."""
-    return load_cache(SWEEP_CACHE if path is None else path, "benchmarks/memory_sweep.py")
-
-
 class SweepRow(TypedDict):
     """What ``summarize_sweep`` reads of a row of the sweep: the run and its error.
 
@@ -224,7 +201,7 @@ def summarize_sweep(
     increasing order.
     """
     if not rows:
-        raise ValueError("rows is empty; pass load_sweep()['rows'].")
+        raise ValueError("rows is empty; pass results.read('memory_sweep')['rows'].")
     groups: dict[str, dict[int, list[float]]] = {}
     for row in rows:
         keys = ("cell", "keep_bias", "hidden_size", "lag", "seed", "error")

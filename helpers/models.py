@@ -1,8 +1,9 @@
 """The lecture's network: a recurrent layer, then a Linear layer on the last step.
 
 Introduced in chapter 1 (RNN concepts) with ``nn.RNN``; chapter 5 swaps in ``nn.LSTM``.
-Chapter 6 (Why an LSTM?) adds the GRU and ``set_keep_bias``, the initialisation of the gate
-that decides how much of the old state a step keeps. ``eval_mode`` runs any network for
+Chapter 6 (Why an LSTM?) adds the GRU, ``set_keep_bias``, the initialisation of the gate
+that decides how much of the old state a step keeps, and ``seeded_model``, which builds every
+network of its experiments with the weights a seed fixes. ``eval_mode`` runs any network for
 prediction, as chapter 3 (Training an RNN) does by hand: eval mode, no gradients.
 """
 
@@ -16,7 +17,7 @@ from torch import nn
 
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
 
-__all__ = ["SequenceRegressor", "set_keep_bias"]
+__all__ = ["SequenceRegressor", "seeded_model", "set_keep_bias"]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 

@@ -5,29 +5,25 @@ the starting bias of the gate that keeps memory (``models.set_keep_bias``) and g
 clipping. ``fit`` trains with chapter 3's loop (``training.train``, one epoch at a time) and
 after every epoch scores the model one step ahead on validation windows cut from later in
 time (``data.chronological_split``), keeping the weights of the best epoch: early stopping.
-``score`` measures a trained model as the chapter's tables do: one step ahead on the
-validation windows and on fresh noise over the same stretch, and in a closed loop past the end
-of the data. ``benchmarks/sine_recipes.py`` trains every recipe over seeds and writes
-``resources/sine_recipes.json``, which ``load_recipes`` reads; the gate statistics it records
-come from ``benchmarks/lab/sine.py``.
+``fresh_windows`` draws the validation stretch again with new noise.
+``benchmarks/sine_recipes.py`` trains every recipe over seeds, scores each run (one step ahead
+on the validation windows and on fresh noise, and in a closed loop past the end of the data:
+``benchmarks/lab/sine.py``) and writes ``resources/sine_recipes.json``, which the chapter reads
+with ``results.read``.
 """
 
 from __future__ import annotations
 
 import copy
 import math
-import os
 from dataclasses import dataclass, field
-from typing import TypedDict
 
 import torch
 from torch import nn
 
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
 from helpers.data import Split, chronological_split, make_windows, noisy_sine, sine_at_steps
-from helpers.forecast import closed_loop, one_step
-from helpers.models import CELLS, SequenceRegressor, seeded_model
-from helpers.results import RESOURCES, load_cache
+from helpers.forecast import one_step
 from helpers.training import OPTIMIZERS, ClippedOptimizer, train
 
 __all__ = [
@@ -37,18 +33,13 @@ __all__ = [
     "WORKING",
     "Fit",
     "Recipe",
-    "Scores",
-    "build_sine_model",
     "fit",
     "fresh_windows",
-    "load_recipes",
     "make_split",
-    "score",
 ]
 
 N_TIME, N_VALID = 10, 20  # the lecture's windows; the last 20 of them validate
 FORECAST_STEPS = 80  # closed loop from the end of training (t = 70) to t = 149, past the data
-SINE_CACHE = RESOURCES / "sine_recipes.json"
 
 
 @dataclass(frozen=True)
@@ -83,19 +74,6 @@ class Recipe:
 
 LECTURE = Recipe()  # SGD with learning rate 0.01, PyTorch's initialisation, no clipping
 WORKING = Recipe("adam", 0.003, keep_bias=1.0, clip=1.0)  # the usual advice, all three at once
-
-
-def build_sine_model(
-    cell: str, seed: int, recipe: Recipe = LECTURE, hidden_size: int = 64
-) -> SequenceRegressor:
-    """The sine model of chapters 3 and 5, weights fixed by ``seed``, initialised per ``recipe``.
-
-    ``recipe.keep_bias`` applies to an LSTM or a GRU; an RNN has no such gate and keeps
-    PyTorch's initialisation.
-    """
-    cell = one_of("cell", cell, CELLS)
-    keep_bias = None if cell == "rnn" else recipe.keep_bias
-    return seeded_model(cell, seed, hidden_size=hidden_size, keep_bias=keep_bias)
 
 
 @dataclass
@@ -137,7 +115,7 @@ def fit(
     model ends with its *last* epoch's weights; ``Fit.best_state`` holds the best epoch's.
     With ``fresh`` (from ``fresh_windows``) the error on fresh noise is recorded too, every
     ``fresh_every`` epochs and at the last. ``recipe.keep_bias`` is an initialisation:
-    ``build_sine_model`` applies it.
+    ``models.seeded_model`` applies it.
     """
     if not isinstance(split, Split):
         raise TypeError(
@@ -204,44 +182,3 @@ def fresh_windows(
         answers.append(targets)
     clean = sine_at_steps(range(cut + N_TIME, 100)).repeat(n_draws)
     return torch.cat(inputs), torch.cat(answers), clean
-
-
-class Scores(TypedDict):
-    """What ``score`` measures of a trained sine model."""
-
-    train_mse: float  # one step ahead, the split's training windows
-    valid_mse: float  # one step ahead, its validation windows
-    fresh_mse: float  # one step ahead, fresh noise over the validation stretch
-    forecast_error: list[float]  # |closed-loop forecast - sin| at horizons 1..FORECAST_STEPS
-
-
-def score(
-    model: nn.Module,
-    split: Split,
-    fresh: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None,
-) -> Scores:
-    """Measure a trained sine model the way chapter 6's tables do.
-
-    - ``train_mse`` and ``valid_mse``: one step ahead, on the split's training and validation
-      windows (noisy answers);
-    - ``fresh_mse``: one step ahead on ``fresh`` (default ``fresh_windows()``), noisy answers;
-    - ``forecast_error``: |closed-loop forecast - sin| for horizons 1..80, starting from the
-      last training window (t = 60..69) and running past the data's end (t = 99) to t = 149.
-    """
-    fresh = fresh_windows() if fresh is None else fresh
-    # the last ten training points, t = 60..69: the last training window (t = 59..68) slid one
-    # step to take in its answer, so that the first forecast is the one for t = 70 = split.cut
-    start = torch.cat([split.input_train[-1, 1:, 0], split.correct_train[-1]])
-    forecast = closed_loop(model, start, FORECAST_STEPS)
-    truth = sine_at_steps(range(split.cut, split.cut + FORECAST_STEPS))
-    return {
-        "train_mse": _mse(model, split.input_train, split.correct_train),
-        "valid_mse": _mse(model, split.input_valid, split.correct_valid),
-        "fresh_mse": _mse(model, fresh[0], fresh[1]),
-        "forecast_error": (forecast - truth).abs().tolist(),
-    }
-
-
-def load_recipes(path: str | os.PathLike | None = None) -> dict[str, object]:
-    """Read the cache that ``benchmarks/sine_recipes.py`` wrote; by default the shipped one."""
-    return load_cache(SINE_CACHE if path is None else path, "benchmarks/sine_recipes.py")

@@ -4,7 +4,7 @@ helpers reaches into the measurement scripts' machinery (benchmarks/lab) or into
 module's private names.
 
 The chapters are read as they are: their code cells' attribute uses of the helpers modules they
-import (``data.noisy_sine``), and their Markdown's backticked names (``recipes.score``).
+import (``data.noisy_sine``), and their Markdown's backticked names (``recipes.fresh_windows``).
 Three parts of the package are outside this rule, each held elsewhere: ``plots`` (its
 ``__all__`` is every figure, tests/test_plots_style.py), ``exercises`` (the checking machinery
 the chapters reach through ``ex.q1``) and ``i18n`` (the language switch, which README.md
@@ -38,7 +38,6 @@ RETURNED = {
     "memory.LagSummary": "memory.summarize_sweep",
     "memory.RecallRun": "memory.train_recall",
     "recipes.Fit": "recipes.fit",
-    "recipes.Scores": "recipes.score",
     "show.Markdown": "show.md",
     "training.History": "training.train",
     "training.Snapshot": "training.train",  # the values of History.snapshots
@@ -86,7 +85,7 @@ IN_CODE, IN_PROSE = _uses()
 def test_the_chapters_are_read():
     assert len(NOTEBOOKS) >= 7
     assert {"data.noisy_sine", "training.train", "language.train_lm"} <= IN_CODE
-    assert "recipes.score" in IN_PROSE
+    assert "recipes.fresh_windows" in IN_PROSE
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -8,16 +8,15 @@ import pytest
 import torch
 from torch import nn
 
-from helpers import memory
 from helpers.memory import (
     RecallSettings,
-    build_recall_model,
     failure_lags,
     recall_error,
     run_label,
     summarize_sweep,
     train_recall,
 )
+from helpers.models import seeded_model
 
 TINY = RecallSettings(hidden_size=4, batch_size=8, steps=5, n_test=50)
 
@@ -40,22 +39,22 @@ def test_run_labels():
 )
 def test_bad_configurations(cell, bias, error):
     with pytest.raises(error):
-        build_recall_model(cell, 0, keep_bias=bias)
+        run_label(cell, bias)
 
 
-def test_build_recall_model_is_seeded_and_biased():
-    a = build_recall_model("lstm", 3, keep_bias=5.0, hidden_size=4)
-    b = build_recall_model("lstm", 3, keep_bias=5.0, hidden_size=4)
+def test_the_recall_network_is_seeded_and_biased():
+    a = seeded_model("lstm", 3, hidden_size=4, keep_bias=5.0)
+    b = seeded_model("lstm", 3, hidden_size=4, keep_bias=5.0)
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
     assert torch.all(a.rnn.bias_ih_l0[4:8] == 5.0)
 
 
 def test_train_recall_is_deterministic_and_records_every_update():
-    runs = [train_recall(build_recall_model("gru", 1, hidden_size=4), 3, 1, TINY) for _ in range(2)]
+    runs = [train_recall(seeded_model("gru", 1, hidden_size=4), 3, 1, TINY) for _ in range(2)]
     assert len(runs[0].losses) == TINY.steps
     assert runs[0].losses == runs[1].losses
     assert runs[0].cpu_seconds >= 0
-    other = train_recall(build_recall_model("gru", 1, hidden_size=4), 3, 2, TINY)
+    other = train_recall(seeded_model("gru", 1, hidden_size=4), 3, 2, TINY)
     assert other.losses != runs[0].losses  # the seed picks the training batches
 
 
@@ -68,13 +67,13 @@ def test_train_recall_clips_the_gradient(monkeypatch):
         return original(params, max_norm, *args, **kwargs)
 
     monkeypatch.setattr(nn.utils, "clip_grad_norm_", spy)
-    train_recall(build_recall_model("rnn", 0, hidden_size=4), 2, 0, TINY)
+    train_recall(seeded_model("rnn", 0, hidden_size=4), 2, 0, TINY)
     assert seen == [TINY.clip] * TINY.steps
 
 
 def test_train_recall_leaves_global_state_as_it_was():
     threads = torch.get_num_threads()
-    train_recall(build_recall_model("lstm", 0, hidden_size=4), 2, 0, TINY)
+    train_recall(seeded_model("lstm", 0, hidden_size=4), 2, 0, TINY)
     assert torch.get_num_threads() == threads
 
 
@@ -96,7 +95,7 @@ def test_train_recall_bad_input():
     with pytest.raises(TypeError, match="nn.Module"):
         train_recall("lstm", 5, 0, TINY)
     with pytest.raises(ValueError, match="lag"):
-        train_recall(build_recall_model("lstm", 0, hidden_size=4), 0, 0, TINY)
+        train_recall(seeded_model("lstm", 0, hidden_size=4), 0, 0, TINY)
 
 
 # ---------------------------------------------------------------- reading a sweep
@@ -149,8 +148,3 @@ def test_summarize_sweep_bad_rows():
         summarize_sweep([])
     with pytest.raises(ValueError, match="lacks"):
         summarize_sweep([{"cell": "rnn", "lag": 5}])
-
-
-def test_load_sweep_explains_a_missing_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match="memory_sweep.py"):
-        memory.load_sweep(tmp_path / "none.json")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import memory
+from helpers import memory, results
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "memory_sweep.py"
@@ -24,7 +24,7 @@ _spec.loader.exec_module(memory_sweep)
 
 @pytest.fixture(scope="module")
 def cached() -> dict:
-    return memory.load_sweep()
+    return results.read("memory_sweep")
 
 
 def _key(row: dict) -> tuple:
@@ -101,7 +101,7 @@ def test_reduced_sweep_reproduces_the_cache(cached):
 
 @pytest.fixture(scope="module")
 def budget() -> dict:
-    return memory.load_sweep(memory.SWEEP_CACHE.with_name("memory_budget.json"))
+    return results.read("memory_budget")
 
 
 def test_budget_control_gives_more_updates_at_the_failing_lags(budget, cached):

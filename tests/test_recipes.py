@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from helpers import recipes
-from helpers.recipes import LECTURE, WORKING, Recipe, build_sine_model, fit
+from helpers.models import seeded_model
+from helpers.recipes import LECTURE, WORKING, Recipe, fit
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +30,8 @@ def test_recipe_labels_and_checks():
         Recipe("adam", 0.01, keep_bias=math.nan)
 
 
-def test_build_sine_model_applies_the_bias_to_gated_cells_only():
-    lstm = build_sine_model("lstm", 0, WORKING)
-    assert torch.all(lstm.rnn.bias_ih_l0[64:128] == 1.0)
-    rnn = build_sine_model("rnn", 0, WORKING)
-    torch.manual_seed(0)
-    plain = recipes.SequenceRegressor("rnn")
-    assert all(torch.equal(p, q) for p, q in zip(rnn.parameters(), plain.parameters(), strict=True))
-
-
 def test_fit_records_curves_and_keeps_the_best_epoch(split):
-    model = build_sine_model("rnn", 0, hidden_size=8)
+    model = seeded_model("rnn", 0, hidden_size=8)
     fresh = recipes.fresh_windows(2)
     result = fit(model, split, Recipe("adam", 0.01), epochs=6, seed=0, fresh=fresh, fresh_every=4)
     assert len(result.record_loss_train) == len(result.record_loss_valid) == 6
@@ -54,7 +46,7 @@ def test_fit_records_curves_and_keeps_the_best_epoch(split):
 
 def test_fit_is_deterministic(split):
     runs = [
-        fit(build_sine_model("lstm", 1, hidden_size=6), split, WORKING, epochs=3, seed=1)
+        fit(seeded_model("lstm", 1, hidden_size=6), split, WORKING, epochs=3, seed=1)
         for _ in range(2)
     ]
     assert runs[0].record_loss_train == runs[1].record_loss_train
@@ -62,9 +54,9 @@ def test_fit_is_deterministic(split):
 
 def test_fit_bad_input(split):
     with pytest.raises(TypeError, match="data.Split"):
-        fit(build_sine_model("rnn", 0), (1, 2), epochs=1)
+        fit(seeded_model("rnn", 0, hidden_size=4), (1, 2), epochs=1)
     with pytest.raises(ValueError, match="epochs"):
-        fit(build_sine_model("rnn", 0), split, epochs=0)
+        fit(seeded_model("rnn", 0, hidden_size=4), split, epochs=0)
 
 
 def test_fresh_windows_cover_the_validation_stretch():
@@ -74,30 +66,3 @@ def test_fresh_windows_cover_the_validation_stretch():
     assert noise.abs().max() < 0.5 and noise.std() > 0.05  # fresh noise around the clean sine
     again = recipes.fresh_windows(3, seed=5)
     assert torch.equal(again[0], inputs)
-
-
-def test_score_keys_and_forecast_length(split):
-    model = build_sine_model("gru", 0, hidden_size=4)
-    scores = recipes.score(model, split, recipes.fresh_windows(1))
-    assert set(scores) == {"train_mse", "valid_mse", "fresh_mse", "forecast_error"}
-    assert len(scores["forecast_error"]) == recipes.FORECAST_STEPS
-    assert all(e >= 0 for e in scores["forecast_error"])
-
-
-class _CleanSineRecurrence(torch.nn.Module):
-    """A perfect forecaster of the clean sine: sin(a + 2d) = 2 cos(d) sin(a + d) - sin(a)."""
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        step = 4 * math.pi / 99  # the lecture's grid (data.sine_at_steps)
-        return (2 * math.cos(step) * x[:, -1] - x[:, -2]).view(-1, 1)
-
-
-def test_a_perfect_forecaster_scores_zero_at_every_horizon():
-    # the forecast starts from the ten points that end the training stretch (t = 60..69) and is
-    # scored against t = 70, 71, ...: one step off, this model would miss by about 0.1 at once
-    clean = recipes.sine_at_steps(range(100))
-    split = recipes.chronological_split(clean, recipes.N_TIME, recipes.N_VALID)
-    errors = recipes.score(_CleanSineRecurrence(), split, recipes.fresh_windows(1))
-    assert len(errors["forecast_error"]) == recipes.FORECAST_STEPS
-    assert max(errors["forecast_error"]) < 1e-4
-    assert errors["train_mse"] < 1e-10 and errors["valid_mse"] < 1e-10

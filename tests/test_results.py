@@ -30,22 +30,23 @@ def test_nested_fields_become_columns(tmp_path, monkeypatch):
 
 
 def test_an_unknown_name_or_a_file_without_rows_says_what_there_is(tmp_path, monkeypatch):
-    (tmp_path / "empty.json").write_text(json.dumps({"script": "benchmarks/x.py", "rows": []}))
+    (tmp_path / "empty.json").write_text(json.dumps({"seeds": [0], "rows": []}))
+    (tmp_path / "curves.json").write_text(json.dumps({"seeds": [0], "curves": {}}))
     monkeypatch.setattr(results, "RESOURCES", tmp_path)
-    with pytest.raises(ValueError, match="the names are empty"):
-        results.load("missing")
-    with pytest.raises(ValueError, match="re-create it with benchmarks/x.py"):
-        results.load("empty")
+    for read in (results.read, results.load):
+        with pytest.raises(ValueError, match="the names are curves, empty"):
+            read("missing")
+        with pytest.raises(ValueError, match="re-create it with benchmarks/empty.py"):
+            read("empty")
+    assert results.read("curves") == {"seeds": [0], "curves": {}}  # no rows: read as it is
+    with pytest.raises(ValueError, match="results.read"):
+        results.load("curves")
 
 
-def test_load_cache_reads_a_file_or_says_how_to_make_it(tmp_path):
-    (tmp_path / "c.json").write_text(json.dumps({"seeds": [0], "rows": [{"a": 1}]}))
-    assert results.load_cache(tmp_path / "c.json", "benchmarks/x.py")["rows"] == [{"a": 1}]
-    with pytest.raises(FileNotFoundError, match="python benchmarks/x.py"):
-        results.load_cache(tmp_path / "missing.json", "benchmarks/x.py")
-    (tmp_path / "empty.json").write_text('{"rows": []}')
-    with pytest.raises(ValueError, match="re-run"):
-        results.load_cache(tmp_path / "empty.json", "benchmarks/x.py")
-    assert results.load_cache(tmp_path / "empty.json", "benchmarks/x.py", rows=False) == {
-        "rows": []
-    }
+def test_read_returns_a_shipped_file_as_it_is():
+    for name in ("memory_sweep", "text_speed"):
+        content = results.read(name)
+        path = results.RESOURCES / f"{name}.json"
+        assert content == json.loads(path.read_text(encoding="utf-8"))
+    with pytest.raises(ValueError, match="the names are memory_budget, memory_sweep, rnn_vs"):
+        results.read("rnn_vs_lstm.json")  # a name, not a file: the message lists the names

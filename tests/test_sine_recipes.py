@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import recipes
+from helpers import recipes, results
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "sine_recipes.py"
@@ -24,7 +24,7 @@ RTOL = 1e-3  # as chapter 5's comparison: far above rounding, far below any real
 
 @pytest.fixture(scope="module")
 def cached() -> dict:
-    return recipes.load_recipes()
+    return results.read("sine_recipes")
 
 
 def _key(row: dict) -> tuple:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import language
+from helpers import language, results
 from lab.text import D2L_RECIPE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,12 +27,12 @@ text_compare = _load("text_compare")
 
 @pytest.fixture(scope="module")
 def speed():
-    return language.load_measurements("text_speed")
+    return results.read("text_speed")
 
 
 @pytest.fixture(scope="module")
 def compared():
-    return language.load_measurements("text_compare")
+    return results.read("text_compare")
 
 
 def test_speed_measurements_use_the_code_s_recipes(speed):

@@ -1,7 +1,7 @@
 """What the ``text_*.py`` scripts add to ``helpers.language``: d2l's recipe, the stored weights'
 writer, and training curves as they go into JSON (chapter 7).
 
-The chapter reads the results with ``language.load_measurements`` and the weights with
+The chapter reads the results with ``helpers.results.read`` and the weights with
 ``language.load_trained``; the files these functions write are what those read.
 """
 
