@@ -21,9 +21,9 @@ the pages use from the theme's icon data. Running it twice changes nothing.
    once the page is parsed, in the same order, before DOMContentLoaded, which is when they
    start work. documentation_options.js stays: inline scripts after it assign to the object it
    defines.
-   MathJax (270 kB compressed, most of a second of script on a phone) loads once the page has
-   painted: the text shows first and the equations are typeset a moment later. As a deferred
-   script it ran before the first paint whenever it arrived before the page was parsed.
+   No page loads MathJax: book/_ext/static_math.py typesets the equations when the book is
+   built. A page whose equations are still TeX for MathJax (static_math not loaded, or not the
+   math renderer) gets a warning here, so that the script never quietly comes back.
 3. Accessible names that differ from the visible text (WCAG 2.5.3, axe's
    label-content-name-mismatch): the search buttons read "Search Ctrl+K" but are named
    "Search", and myst-nb's show/hide toggles read "Show code cell source" but are named
@@ -60,22 +60,14 @@ _SEARCH_JS = re.compile(
 # a <script src=...> that blocks the parser: no defer, async or type (type="module" defers)
 _BLOCKING_JS = re.compile(r'<script (?![^>]*\b(?:defer|async|type)\b)([^>]*\bsrc="([^"]+)"[^>]*)>')
 KEEP_BLOCKING = ("documentation_options.js",)
-_MATHJAX = re.compile(r'<script defer="defer" src="(https://[^"]*/mathjax[^"]*)"></script>')
-_MATHJAX_AFTER_PAINT = (
-    '<script data-mathjax-src="{url}">(function (src) {{'
-    " const load = () => {{ const s = document.createElement('script');"
-    " s.src = src; s.async = true; document.head.appendChild(s); }};"
-    " const afterPaint = () => requestAnimationFrame(() => setTimeout(load));"
-    " if (document.readyState === 'loading')"
-    " document.addEventListener('DOMContentLoaded', afterPaint); else afterPaint();"
-    " }})(document.currentScript.dataset.mathjaxSrc);</script>"
-)
+_MATHJAX = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*mathjax", re.I)
 _SEARCH_BUTTON_LABEL = re.compile(  # "Search", or the theme's word for it ("検索" in Japanese)
     r'(<button class="[^"]*search-button__button[^"]*"[^>]*?) aria-label="[^"]*"'
 )
 _TOGGLE_LABEL = ' aria-label="Toggle hidden content"'
 _HIDDEN_CELL = re.compile(r'<details class="[^"]*\bhide\b[^"]*">')  # myst-nb's hidden cell
-_MATH = re.compile(r'class="math\b')  # what Sphinx writes for $...$ and $$...$$
+_MATH = re.compile(r'class="math[ "]')  # what Sphinx writes for $...$ and $$...$$
+_TYPESET = "<mjx-container"  # book/_ext/static_math.py's markup for an equation
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _WIDGET_STATE = re.compile(
     r'<script type="application/vnd\.jupyter\.widget-state\+json">(.+?)</script>', re.S
@@ -205,8 +197,13 @@ def fix_page(
         ),
         head,
     )
-    head, n = _MATHJAX.subn(lambda m: _MATHJAX_AFTER_PAINT.format(url=m.group(1)), head)
-    missing += [] if n or not _MATH.search(body) else ["the MathJax <script> (the page has math)"]
+    equations, typeset = len(_MATH.findall(body)), body.count(_TYPESET)
+    if _MATHJAX.search(text) or typeset < equations:
+        loads = "; the page loads MathJax" if _MATHJAX.search(text) else ""
+        missing.append(
+            f"equations typeset when the book is built ({typeset} of {equations}{loads}: "
+            "is book/_ext/static_math.py among the extensions, and the math renderer?)"
+        )
     text = head + "</head>" + body
     text, n = _SEARCH_BUTTON_LABEL.subn(r"\1", text)
     missing += [] if n else ["a search button with an aria-label"]

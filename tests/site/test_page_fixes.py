@@ -1,9 +1,10 @@
 """book/_ext/page_fixes.py on pages the real theme builds: what it changes and leaves, and warns.
 
 A small book (a page with a toctree, a chapter notebook with math, a hidden code cell and a
-saved widget) is built with Sphinx, the book's theme and myst-nb, as installed: once without
-page_fixes (the theme's own pages) and once with it, warnings as errors (as `make book`). No
-browser here (these run with the unit tests); the browser tests check the built site.
+saved widget) is built with Sphinx, the book's theme, myst-nb and static_math (which
+typesets the equations), as installed: once without page_fixes (the theme's own pages) and once
+with it, warnings as errors (as `make book`). No browser here (these run with the unit tests);
+the browser tests check the built site.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ import page_fixes  # noqa: E402
 
 CONF = """
 project = "page_fixes test"
-extensions = ["myst_nb", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_design", {extra}]
+extensions = ["myst_nb", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_design",
+              "static_math", {extra}]
 html_theme = "sphinx_book_theme"
 nb_execution_mode = "off"
 myst_enable_extensions = ["dollarmath"]
@@ -135,14 +137,15 @@ def test_the_theme_s_source_maps_are_gone_with_their_comments(theme_pages, fixed
     assert len(script) > 1000  # the script itself stays
 
 
-def test_a_build_whose_math_loads_another_way_fails(tmp_path):
-    """MathJax from a local path: the after-paint rewrite has nothing to rewrite, and says so."""
-    conf = 'mathjax_path = "mathjax/tex-mml-chtml.js"\n'
-    _, warnings, status = build(tmp_path, fixes=True, conf=conf)
+def test_a_build_whose_equations_are_left_to_mathjax_fails(tmp_path):
+    """Sphinx's MathJax as the math renderer: the pages would load it, and the build says so."""
+    _, warnings, status = build(tmp_path, fixes=True, conf='html_math_renderer = "mathjax"\n')
     assert status == 1
-    assert "page_fixes: the MathJax <script> (the page has math) not found in chapter.html" in (
-        warnings
-    )
+    assert (
+        "page_fixes: equations typeset when the book is built (0 of 2; the page loads MathJax: "
+        "is book/_ext/static_math.py among the extensions, and the math renderer?) not found "
+        "in chapter.html"
+    ) in " ".join(warnings.split())
 
 
 def test_missing_icon_data_fails_the_build(theme_pages, tmp_path, caplog):
@@ -193,15 +196,6 @@ def test_fix_page_defers_head_scripts_but_documentation_options(theme_pages):
     assert "<script>" in head  # inline scripts cannot be deferred, and stay
 
 
-def test_fix_page_loads_mathjax_after_the_first_paint(theme_pages):
-    original = page(theme_pages)
-    assert '<script defer="defer" src="https://cdn.jsdelivr.net/npm/mathjax@3' in original
-    fixed, _, _ = fix(original)
-    assert '<script defer="defer" src="https://cdn.jsdelivr.net/npm/mathjax' not in fixed
-    assert '<script data-mathjax-src="https://cdn.jsdelivr.net/npm/mathjax@3' in fixed
-    assert "requestAnimationFrame" in fixed
-
-
 def test_fix_page_names_match_the_visible_text(theme_pages):
     original = page(theme_pages)
     assert 'aria-label="Search"' in original and "<summary" + page_fixes._TOGGLE_LABEL in original
@@ -246,7 +240,11 @@ def test_fix_page_keeps_the_search_page_and_search_as_you_type(theme_pages):
         ("_static/searchtools.js", "the three search <script>s (found 2)"),
         ('aria-label="Search"', "a search button with an aria-label"),
         ("_static/icons.css", "the link to icons.css"),
-        ("mathjax@3", "the MathJax <script> (the page has math)"),
+        (
+            "<mjx-container",
+            "equations typeset when the book is built (0 of 2: is book/_ext/static_math.py "
+            "among the extensions, and the math renderer?)",
+        ),
         ("<summary aria-label", "the hidden cells' toggle label (found 0 of 1)"),
         ("vnd.jupyter.widget-state", "the saved widget state <script> (the page has widgets)"),
     ],
