@@ -35,14 +35,23 @@ the pages use from the theme's icon data. Running it twice changes nothing.
    _static weighs) are deleted, with the comments that point to them: a browser fetches a map
    only for its developer tools, to debug the theme's minified scripts, which nobody does on
    this site, and two editions' copies pushed the site over its 25 MB budget.
+6. Images load when they come near the screen (loading="lazy", decoding="async"): on a phone
+   every figure of a chapter is several screens down (the first, 2,300 px or more), and
+   chapter 6's six figures were 380 kB of its first load; the launch menu's logos load when
+   the menu opens. Each figure gets the width and height of its file, so that its box has
+   its shape before it loads and nothing below it moves (book.css gives such images height:
+   auto, as max-width: 100% narrows them). Only the theme's logo, at the top, loads at once.
+   A figure whose size cannot be read (a missing file, an unknown format) is a warning.
 """
 
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -73,6 +82,10 @@ _WIDGET_STATE = re.compile(
     r'<script type="application/vnd\.jupyter\.widget-state\+json">(.+?)</script>', re.S
 )
 STATE_SUFFIX = ".widgets.json"
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
+EAGER_IMAGES = ("logo__image",)  # the theme's logo, at the top of every page
+_PIXELS = re.compile(r"(\d+(?:\.\d+)?)(?:px)?")  # an SVG's width or height in CSS pixels
 
 # --- icons: Font Awesome's SVG paths as CSS masks ----------------------------------------------
 
@@ -167,14 +180,85 @@ def icons_css(wanted: set[tuple[str, str]], paths: dict) -> str:
 
 MARK = "<!-- fixed by book/_ext/page_fixes.py -->"
 
+ImageSize = Callable[[str], "tuple[int, int] | None"]  # an image's src -> (width, height)
+
+
+def lazy_images(body: str, size: ImageSize) -> tuple[str, list[str]]:
+    """Every <img> but the logo loads lazily; the article's have their file's size (fix 6).
+
+    Returns the body and the srcs whose size could not be read. An image that has a width or
+    height already, or whose src is data: or another site's, keeps its size as it is; so do
+    the images outside the article (the launch menu's logos, which the theme sizes by their
+    height alone).
+    """
+    unsized: list[str] = []
+    start = body.find('<article class="bd-article"')
+    end = body.find("</article>", start) if start >= 0 else -1
+
+    def fix(match: re.Match) -> str:
+        tag = match.group(0)
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        if any(name in attributes.get("class", "") for name in EAGER_IMAGES):
+            return tag
+        added = []
+        if "loading" not in attributes:
+            added.append('loading="lazy"')
+        if "decoding" not in attributes:
+            added.append('decoding="async"')
+        src = attributes.get("src", "")
+        local = src and not src.startswith("data:") and not urlsplit(src).scheme
+        in_article = start <= match.start() < end
+        if in_article and local and "width" not in attributes and "height" not in attributes:
+            found = size(src)
+            if found is None:
+                unsized.append(src)
+            else:
+                added.append(f'width="{found[0]}" height="{found[1]}"')
+        close = re.search(r"\s*/?>$", tag)  # the tag's end as it was written: ">", " />"
+        at = close.start() if close else len(tag)
+        return tag[:at] + "".join(f" {a}" for a in added) + tag[at:]
+
+    return _IMG.sub(fix, body), unsized
+
+
+def image_size(file: Path) -> tuple[int, int] | None:
+    """An image file's width and height in CSS pixels (PNG, JPEG, GIF, WebP; SVG's own)."""
+    if not file.is_file():
+        return None
+    if file.suffix.lower() == ".svg":
+        head = file.read_text(encoding="utf-8", errors="replace")[:4000]
+        root = re.search(r"<svg\b[^>]*>", head)
+        attributes = dict(_ATTRIBUTE.findall(root.group(0))) if root else {}
+        given = [_PIXELS.fullmatch(attributes.get(name, "")) for name in ("width", "height")]
+        if given[0] and given[1]:  # what the browser takes for its size: width and height
+            return round(float(given[0].group(1))), round(float(given[1].group(1)))
+        box = attributes.get("viewBox", "").replace(",", " ").split()  # else its proportions
+        if len(box) == 4:
+            return round(float(box[2])), round(float(box[3]))
+        return None
+    from PIL import Image, UnidentifiedImageError  # matplotlib's: in the book's environment
+
+    try:
+        with Image.open(file) as image:
+            return image.size
+    except (OSError, UnidentifiedImageError):
+        return None
+
 
 def fix_page(
-    text: str, name: str, *, search_page: bool, search_as_you_type: bool, icons_version: str = ""
+    text: str,
+    name: str,
+    *,
+    search_page: bool,
+    search_as_you_type: bool,
+    icons_version: str = "",
+    image_size: ImageSize = lambda src: None,
 ) -> tuple[str, str | None, list[str]]:
     """One page's fixed HTML, its widget state (None if it has none) and what was not found.
 
     name is the page's file name (e.g. "03_rnn_training.html"): the state file is named after
-    it. A page already fixed (it carries MARK) comes back unchanged.
+    it. image_size gives the width and height of an image the page shows, by its src. A page
+    already fixed (it carries MARK) comes back unchanged.
     """
     if MARK in text:
         return text, None, []
@@ -204,6 +288,8 @@ def fix_page(
             f"equations typeset when the book is built ({typeset} of {equations}{loads}: "
             "is book/_ext/static_math.py among the extensions, and the math renderer?)"
         )
+    body, unsized = lazy_images(body, image_size)
+    missing += [f"the size of the image {src}" for src in unsized]
     text = head + "</head>" + body
     text, n = _SEARCH_BUTTON_LABEL.subn(r"\1", text)
     missing += [] if n else ["a search button with an aria-label"]
@@ -266,6 +352,11 @@ def drop_source_maps(static: Path) -> list[Path]:
     return maps
 
 
+def _local(src: str) -> str:
+    """The file path of a page's relative src ("../_images/a%20b.png" -> "../_images/a b.png")."""
+    return posixpath.normpath(unquote(urlsplit(src).path))
+
+
 def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -285,6 +376,7 @@ def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
             search_page=path == outdir / "search.html",
             search_as_you_type=as_you_type,
             icons_version=icons_version,
+            image_size=lambda src, here=path.parent: image_size(here / _local(src)),
         )
         for what in missing:
             logger.warning(f"page_fixes: {what} not found in {path.relative_to(outdir)}")

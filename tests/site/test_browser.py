@@ -101,9 +101,27 @@ def test_internal_links_resolve(desktop, site, docname):
     _fail_if(broken, f"broken internal links on {docname}")
 
 
-_BROKEN_IMAGES = """() => Array.from(document.images)
-  .filter((img) => !(img.complete && img.naturalWidth > 0))
-  .map((img) => (img.currentSrc || img.src || img.outerHTML).slice(0, 120))"""
+# every image, the lazy ones too (book/_ext/page_fixes.py: they load when they come near the
+# screen), loaded now; then the ones that did not load, and the figures drawn out of shape
+# (the width and height page_fixes gives them against the picture's own)
+_BROKEN_IMAGES = """async () => {
+  const images = Array.from(document.images);
+  images.forEach((img) => { img.loading = 'eager'; });
+  await Promise.all(images.map((img) => img.complete ? null : new Promise((done) => {
+    img.addEventListener('load', done, {once: true});
+    img.addEventListener('error', done, {once: true});
+    setTimeout(done, 15000);
+  })));
+  const name = (img) => (img.currentSrc || img.src || img.outerHTML).slice(0, 120);
+  const broken = images.filter((img) => !(img.complete && img.naturalWidth > 0)).map(name);
+  const misshapen = images.filter((img) => img.closest('article') && img.naturalWidth)
+    .filter((img) => {
+      const box = img.getBoundingClientRect();
+      return box.width && Math.abs(box.width / box.height -
+                                   img.naturalWidth / img.naturalHeight) > 0.02;
+    }).map((img) => `${name(img)} (drawn out of shape)`);
+  return broken.concat(misshapen);
+}"""
 
 # every CSS background image (icons, SVG decorations), loaded once each
 _BROKEN_BACKGROUNDS = """async () => {

@@ -1,7 +1,7 @@
 """book/_ext/page_fixes.py on pages the real theme builds: what it changes and leaves, and warns.
 
-A small book (a page with a toctree, a chapter notebook with math, a hidden code cell and a
-saved widget) is built with Sphinx, the book's theme, myst-nb and static_math (which
+A small book (a page with a toctree, a chapter notebook with math, a figure, a hidden code cell
+and a saved widget) is built with Sphinx, the book's theme, myst-nb and static_math (which
 typesets the equations), as installed: once without page_fixes (the theme's own pages) and once
 with it, warnings as errors (as `make book`). No browser here (these run with the unit tests);
 the browser tests check the built site.
@@ -9,6 +9,7 @@ the browser tests check the built site.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import shutil
@@ -34,6 +35,10 @@ myst_enable_extensions = ["dollarmath"]
 """
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # Sphinx colours its warnings
 WIDGET = {"version_major": 2, "version_minor": 0, "model_id": "m1"}
+# a 3 x 2 PNG, as a code cell's figure
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAEElEQVR4nGP8zwAFTDAGAwATKQED8NgHhAAAAABJRU5ErkJggg=="
+)
 
 
 def _notebook() -> nbformat.NotebookNode:
@@ -49,12 +54,18 @@ def _notebook() -> nbformat.NotebookNode:
         "text/plain": "IntSlider(value=1)",
         "application/vnd.jupyter.widget-view+json": WIDGET,
     }
+    figure = {"image/png": base64.b64encode(PNG).decode(), "text/plain": "<Figure>"}
     nb.cells = [
         nbformat.v4.new_markdown_cell("# A chapter\n\nInline $x^2$ and\n\n$$ y = 1 \\tag{1.1} $$"),
         nbformat.v4.new_code_cell(
             "slider",
             metadata={"tags": ["hide-input"]},
             outputs=[nbformat.v4.new_output("execute_result", output, execution_count=1)],
+        ),
+        nbformat.v4.new_code_cell(
+            "plot()",
+            metadata={"mystnb": {"image": {"alt": "A figure"}}},
+            outputs=[nbformat.v4.new_output("display_data", figure)],
         ),
     ]
     return nb
@@ -107,7 +118,12 @@ def page(html: Path, name: str = "chapter") -> str:
 
 
 def fix(text: str, **options) -> tuple[str, str | None, list[str]]:
-    kwargs = {"search_page": False, "search_as_you_type": False, "icons_version": "v1"}
+    kwargs = {
+        "search_page": False,
+        "search_as_you_type": False,
+        "icons_version": "v1",
+        "image_size": lambda src: (30, 20),
+    }
     return page_fixes.fix_page(text, "chapter.html", **{**kwargs, **options})
 
 
@@ -123,6 +139,9 @@ def test_the_book_builds_with_the_fixes_and_no_warning(fixed):
     css = (html / "_static" / page_fixes.ICONS_CSS).read_text(encoding="utf-8")
     for icon in ("fa-bars", "fa-magnifying-glass", "widget-play .fa.fa-play"):
         assert f".{icon}::before" in css  # a theme icon on every page, and the Play widget's
+    # the figure loads lazily, with the size of its file
+    figure = re.search(r'<img alt="A figure"[^>]*>', text)
+    assert figure and 'loading="lazy" decoding="async" width="3" height="2"' in figure.group(0)
 
 
 def test_the_theme_s_source_maps_are_gone_with_their_comments(theme_pages, fixed):
@@ -262,6 +281,58 @@ def test_fix_page_drops_the_search_buttons_label_in_any_language(theme_pages):
     japanese = page(theme_pages).replace('aria-label="Search"', 'aria-label="検索"')
     fixed, _, missing = fix(japanese)
     assert 'aria-label="検索"' not in fixed and "a search button with an aria-label" not in missing
+
+
+def test_fix_page_lazy_loads_the_figures_with_their_size(theme_pages):
+    original = page(theme_pages)
+    figure = re.search(r'<img alt="A figure"[^>]*>', original)
+    assert figure and "loading=" not in figure.group(0)
+    fixed, _, missing = fix(original)
+    figure = re.search(r'<img alt="A figure"[^>]*>', fixed)
+    assert missing == [] and figure
+    assert figure.group(0).endswith(' loading="lazy" decoding="async" width="30" height="20" />')
+
+
+def test_fix_page_reports_a_figure_whose_size_it_cannot_read(theme_pages):
+    _, _, missing = fix(page(theme_pages), image_size=lambda src: None)
+    assert len(missing) == 1 and re.fullmatch(r"the size of the image _images/\S+\.png", missing[0])
+
+
+def test_lazy_images_leave_the_logo_and_what_has_a_size():
+    body = (
+        '<img src="logo.svg" class="logo__image only-light" alt="Home"/>'
+        '<img alt="Colab logo" src="colab.png">'
+        '<article class="bd-article">'
+        '<img alt="a" src="../_images/a.png">'
+        '<img alt="b" src="b.png" width="10">'
+        '<img alt="c" src="data:image/png;base64,AAAA">'
+        '<img alt="d" src="https://example.org/d.png" loading="eager">'
+        "</article>"
+    )
+    seen = []
+    fixed, unsized = page_fixes.lazy_images(body, lambda src: seen.append(src) or (4, 3))
+    tags = re.findall(r"<img[^>]*>", fixed)
+    assert tags[0] == '<img src="logo.svg" class="logo__image only-light" alt="Home"/>'
+    # outside the article (the launch menu): lazy, but the theme sizes it by its height
+    assert tags[1] == '<img alt="Colab logo" src="colab.png" loading="lazy" decoding="async">'
+    assert tags[2].endswith('loading="lazy" decoding="async" width="4" height="3">')
+    assert tags[3] == '<img alt="b" src="b.png" width="10" loading="lazy" decoding="async">'
+    assert "width" not in tags[4] and 'loading="lazy"' in tags[4]
+    assert 'loading="eager" decoding="async">' in tags[5] and "width" not in tags[5]
+    assert seen == ["../_images/a.png"] and unsized == []
+    assert page_fixes.lazy_images(body, lambda src: None)[1] == ["../_images/a.png"]
+
+
+def test_image_size_reads_pngs_and_svgs(tmp_path):
+    (tmp_path / "a.png").write_bytes(PNG)
+    (tmp_path / "b.svg").write_text('<svg width="640" height="400" viewBox="0 0 64 40"/>')
+    (tmp_path / "c.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 40">')
+    (tmp_path / "d.svg").write_text('<svg width="100%">')
+    (tmp_path / "e.png").write_bytes(b"not a picture")
+    sizes = [page_fixes.image_size(tmp_path / n) for n in ("a.png", "b.svg", "c.svg")]
+    assert sizes == [(3, 2), (640, 400), (64, 40)]
+    for name in ("d.svg", "e.png", "missing.png"):
+        assert page_fixes.image_size(tmp_path / name) is None, name
 
 
 # --- icons ---------------------------------------------------------------------------------------
