@@ -335,6 +335,49 @@ def test_image_size_reads_pngs_and_svgs(tmp_path):
         assert page_fixes.image_size(tmp_path / name) is None, name
 
 
+def test_plain_tokens_are_those_drawn_in_the_code_s_own_colour(theme_pages):
+    css = (theme_pages / "_static" / "pygments.css").read_text(encoding="utf-8")
+    plain = page_fixes.plain_tokens(css)
+    assert {"n", "p"} <= plain and not {"k", "s2", "mi", "c1"} & plain  # keywords are coloured
+    code = (
+        'html[data-theme="light"] .highlight { background: #fff; color: #111 }\n'
+        'html[data-theme="dark"] .highlight { background: #000; color: #eee }\n'
+        'html[data-theme="light"] .highlight .a { color: #111 }\n'
+        'html[data-theme="dark"] .highlight .a { color: #eee }\n'
+        'html[data-theme="light"] .highlight .b { color: #111; font-weight: bold }\n'
+        'html[data-theme="dark"] .highlight .b { color: #eee }\n'
+        'html[data-theme="light"] .highlight .c { color: #111 }\n'
+        'html[data-theme="dark"] .highlight .c { color: #f00 }\n'
+        'html[data-theme="light"] .highlight .d { color: #111 }\n'
+    )
+    assert page_fixes.plain_tokens(code) == {"a"}  # b is bold, c red in the dark, d only light
+    assert page_fixes.plain_tokens("") == frozenset()
+
+
+def test_fix_page_unwraps_the_plain_tokens_of_the_code_and_keeps_its_text(theme_pages):
+    original = page(theme_pages)
+    code = re.findall(r'<div class="highlight"><pre>.*?</pre></div>', original, re.S)
+    assert '<span class="n">slider</span>' in "".join(code)
+    fixed, _, _ = fix(original, plain=frozenset({"n", "p"}))
+    after = re.findall(r'<div class="highlight"><pre>.*?</pre></div>', fixed, re.S)
+    assert len(after) == len(code) and '<span class="n">' not in "".join(after)
+    assert '<span class="p">' not in "".join(after) and "slider" in "".join(after)
+
+    def text(blocks):
+        return re.sub(r"<[^>]+>", "", "".join(blocks))
+
+    assert text(after) == text(code)
+    assert fix(original)[0].count('<span class="n">') == original.count('<span class="n">')
+
+
+def test_no_plain_token_in_pygments_css_is_a_warning(tmp_path, caplog):
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "pygments.css").write_text(".highlight .n { color: red }")
+    with caplog.at_level("WARNING"):
+        assert page_fixes._read_plain_tokens(tmp_path) == frozenset()
+    assert "no token class drawn in the code's own colour" in caplog.text
+
+
 # --- icons ---------------------------------------------------------------------------------------
 
 
