@@ -422,6 +422,10 @@ def _relink(article: Tag, page: Page, book: Book) -> None:
         else:  # a download, the index, a page outside the book: nothing to open on paper
             a.unwrap()
     for img in article.find_all("img", src=True):
+        # what book/_ext/page_fixes.py adds for the screen: paper prints every picture at once,
+        # sized by print.css (an author's size is a style, which stays)
+        for screen_only in ("loading", "decoding", "width", "height"):
+            del img[screen_only]
         src = img["src"]
         if src.startswith("data:") or urlsplit(src).scheme:
             continue
