@@ -45,15 +45,12 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.errors import SphinxError
 from sphinx.locale import _
-from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.writers.html5 import HTML5Translator
-
-logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -152,7 +149,8 @@ def page_markup(mathjax: str, tex: str, defined: set[str]) -> str:
     container = _CONTAINER.match(markup)
     if container and 'display="true"' in container.group(0):
         tag = re.sub(r' style="min-width: [\d.]+ex;"', "", container.group(0))
-        widths = [float(w) for w in _WIDTH_EX.findall(markup[: markup.find(">", len(tag)) + 1])]
+        svg_tag = markup[container.end() : markup.find(">", container.end()) + 1]
+        widths = [float(w) for w in _WIDTH_EX.findall(svg_tag)]  # width, or min-width if tagged
         if widths and max(widths) > SCROLL_EX:
             tag = tag[:-1] + ' tabindex="0">'
         markup = tag + markup[container.end() :]

@@ -216,9 +216,16 @@ def test_page_markup_names_an_equation_by_its_tex_escaped():
     assert r'aria-label="a &lt; b \text{ \&amp; } c"' in markup
 
 
-def test_a_narrow_display_equation_takes_no_focus():
-    (svg,) = static_math.tex2svg([("x = 1", True)])
-    assert "tabindex" not in static_math.page_markup(svg, "x = 1", set())
+def test_a_wide_display_equation_takes_the_focus_and_a_narrow_one_not():
+    wide = r"a_1 + a_2 + a_3 + a_4 + a_5 + a_6 + a_7 + a_8 + a_9 + a_{10} + a_{11} + a_{12}"
+    equations = [("x = 1", True), (wide, True), (wide + r" \tag{1.2}", True)]
+    narrow, untagged, tagged = (
+        static_math.page_markup(svg, tex, set())
+        for svg, (tex, _) in zip(static_math.tex2svg(equations), equations, strict=True)
+    )
+    assert "tabindex" not in narrow.split("<svg")[0]
+    assert 'tabindex="0"' in untagged.split("<svg")[0]  # its width="...ex" is on the SVG
+    assert 'tabindex="0"' in tagged.split("<svg")[0]  # its min-width moved to the SVG
 
 
 def test_block_tex_as_sphinx_s_mathjax_renderer_writes_it():
