@@ -4,6 +4,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
+# MathJax from npm, with which the build typesets the equations (the rule is below)
+TEX2SVG := _build/tex2svg/.installed
 # no progress bars in executed notebooks: they would be stored in the outputs
 export HELPERS_PROGRESS := 0
 export PYTHONHASHSEED := 0
@@ -74,12 +76,15 @@ lock:
 	@echo "Locked: $$(grep -c '==' requirements.txt) packages for the book, \
 	$$(grep -c '==' tests/requirements.txt) for the tests. Then: make execute, make test."
 
-# Sphinx writes nothing when no page changed, not even book/_static: --all if a static file did.
-# The execution cache is keyed on the notebooks' code only, so a change to helpers (a new
-# stepper, say) would leave the site showing the old outputs: then the cache is dropped.
-book: $(VENV)/.installed
+# Sphinx writes nothing when no page changed, not even book/_static: --all if a static file or
+# one of our extensions (book/_ext) did. The execution cache is keyed on the notebooks' code
+# only, so a change to helpers (a new stepper, say) would leave the site showing the old
+# outputs: then the cache is dropped. The equations are typeset while the site is built
+# (book/_ext/static_math.py), with MathJax from the npm registry ($(TEX2SVG)).
+book: $(VENV)/.installed $(TEX2SVG)
 	@start=$$(date +%s); \
-	all=$$(find book/_static -newer _build/html/objects.inv 2>/dev/null | head -1); \
+	all=$$(find book/_static book/_ext -newer _build/html/objects.inv -not -path '*/__pycache__/*' \
+		2>/dev/null | head -1); \
 	if [ -d _build/.jupyter_cache ] && { [ ! -f _build/.helpers-executed ] || \
 		[ -n "$$(find helpers -type f -newer _build/.helpers-executed | head -1)" ]; }; then \
 		echo "helpers changed since the last build: notebooks run again"; \
@@ -96,11 +101,11 @@ book: $(VENV)/.installed
 # only those files, is silently ignored by pytest-xdist 3.8 under pytest 9: it renames
 # item._nodeid, which pytest 9 no longer reads.) tests/conftest.py starts the slow files first.
 UNIT = OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests -q $(XDIST) --dist loadfile
-unit: $(VENV)/.installed-test
+unit: $(VENV)/.installed-test $(TEX2SVG)
 	$(UNIT) -m "not site and not pdf"
 
 # while you work: lint and the unit tests not marked slow
-quick: lint
+quick: lint $(TEX2SVG)
 	$(UNIT) -m "not site and not pdf and not slow"
 
 NBVAL = $(BIN)/python -m pytest --nbval --nbval-current-env \
@@ -152,6 +157,17 @@ site-deps: $(VENV)/.installed-test
 	  || echo "Could not install Chromium: the site tests will fail."; }
 	$(BIN)/python tests/site/npm_copies.py
 
+# MathJax, which typesets every equation of the site (book/_ext/static_math.py) and the PDF,
+# from the npm registry as book/_ext/tex2svg/package-lock.json pins it, into _build/tex2svg
+$(TEX2SVG): book/_ext/tex2svg/package.json book/_ext/tex2svg/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: the build typesets the equations \
+	with MathJax from the npm registry. Install Node.js and npm (apt-get install nodejs npm)."; \
+	exit 1; }
+	mkdir -p $(@D)
+	cp book/_ext/tex2svg/package.json book/_ext/tex2svg/package-lock.json $(@D)/
+	npm ci --prefix $(@D) --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 # The book as a PDF, one per built edition (book/_pdf/build_pdf.py): _build/pdf/<name>-<lang>.pdf,
 # and a copy at the site's root, where the download menu links to it. Skipped when built from
 # the same pages, pictures, pipeline and commit (a digest of them beside the PDF).
@@ -163,22 +179,14 @@ pdf-test: pdf $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests/pdf -q -m pdf
 
 # What the PDF needs (as root): Debian's Chromium prints it, with the fonts it names
-# (book/_pdf/print.css); poppler reads it back and qpdf packs it. MathJax from the npm registry,
-# as book/_pdf/package-lock.json pins it, into _build/pdf-tools.
+# (book/_pdf/print.css); poppler reads it back and qpdf packs it. MathJax as for the site.
 PDF_DEBS := chromium fonts-liberation fonts-dejavu-core fonts-ipafont-gothic \
 	fonts-ipafont-mincho poppler-utils qpdf
-pdf-deps: $(VENV)/.installed _build/pdf-tools/.installed
+pdf-deps: $(VENV)/.installed $(TEX2SVG)
 	@{ test -x /usr/bin/chromium && dpkg -s $(PDF_DEBS) >/dev/null 2>&1; } || { \
 	  echo "Installing what the PDF needs (apt-get install -y $(PDF_DEBS))"; \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      $(PDF_DEBS); } || { echo "Could not install $(PDF_DEBS): run as root."; exit 1; }; }
-
-_build/pdf-tools/.installed: book/_pdf/package.json book/_pdf/package-lock.json
-	@command -v npm >/dev/null || { echo "npm not found: install Node.js and npm"; exit 1; }
-	mkdir -p _build/pdf-tools
-	cp book/_pdf/package.json book/_pdf/package-lock.json _build/pdf-tools/
-	npm ci --prefix _build/pdf-tools --ignore-scripts --no-audit --no-fund --loglevel=error
-	touch $@
 
 # pyproject.toml's lower bounds, tested: a fresh venv with the lowest version of every package
 # it declares (torch excepted: tests/lowest_versions.py says why), what runs a notebook, and the
@@ -243,9 +251,10 @@ execute-ja: ja
 # when a static file or one of our extensions changed (the search's language_data.js is only
 # written then).
 JA_OUT := _build/ja
-book-ja: $(VENV)/.installed
+book-ja: $(VENV)/.installed $(TEX2SVG)
 	@start=$$(date +%s); \
-	all=$$(find book/_static book/_ext -newer $(JA_OUT)/_build/html/objects.inv 2>/dev/null | head -1); \
+	all=$$(find book/_static book/_ext -newer $(JA_OUT)/_build/html/objects.inv \
+		-not -path '*/__pycache__/*' 2>/dev/null | head -1); \
 	if [ -d $(JA_OUT)/_build/.jupyter_cache ] && { [ ! -f $(JA_OUT)/.helpers-executed ] || \
 		[ -n "$$(find helpers -type f -newer $(JA_OUT)/.helpers-executed | head -1)" ]; }; then \
 		echo "helpers changed since the last build: Japanese notebooks run again"; \

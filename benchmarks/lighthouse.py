@@ -2,6 +2,7 @@
 
     python benchmarks/lighthouse.py [--runs 3] [--pages notebooks/03_rnn_training ...]
                                     [--site _build/html] [--json out.json] [--read]
+                                    [--reports DIR]
 
 Each page is measured `--runs` times per form factor (Lighthouse's default mobile profile:
 simulated slow 4G and a 4x slower CPU; and its desktop preset); the table gives medians. The
@@ -13,6 +14,9 @@ load: the load average is printed with the figures.
 Lighthouse sees a page as it first opens. --read also prints what a reader who scrolls to the
 end downloads (widgets included, which load only near the screen): bytes as transferred
 (compressed), from a fresh browser cache, with Playwright and the same server.
+
+--reports keeps each run's whole Lighthouse report (JSON) in a folder, for its diagnostics:
+bootup-time, mainthread-work-breakdown, render-blocking-resources, unused-javascript, ...
 """
 
 from __future__ import annotations
@@ -29,14 +33,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Request
+    from playwright.sync_api import Page, Request
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "site"))
 import npm_copies  # noqa: E402
 import site_server  # noqa: E402
-from site_support import CHROMIUM, CHROMIUM_ARGS, PHONE, SITE_HTML, toc_pages  # noqa: E402
+from site_support import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    SITE_HTML,
+    japanese_pages,
+    toc_pages,
+)
 
 LIGHTHOUSE = ("lighthouse", "12.8.2")
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
@@ -51,8 +62,11 @@ METRICS = {
 }
 
 
-def run_once(url: str, form: str) -> dict[str, float]:
-    """One Lighthouse run (form 'mobile' or 'desktop'): score and metrics."""
+def run_once(url: str, form: str, keep: Path | None = None) -> dict[str, float]:
+    """One Lighthouse run (form 'mobile' or 'desktop'): score and metrics.
+
+    keep: a file to copy the whole report to.
+    """
     cli = npm_copies.ensure(*LIGHTHOUSE) / "cli" / "index.js"
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
@@ -72,6 +86,9 @@ def run_once(url: str, form: str) -> dict[str, float]:
         if done.returncode != 0 or not out.is_file():
             raise RuntimeError(f"lighthouse failed on {url}:\n{done.stderr[-2000:]}")
         report = json.loads(out.read_text())
+        if keep is not None:
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            keep.write_text(out.read_text())
     if report.get("runtimeError"):
         raise RuntimeError(f"lighthouse on {url}: {report['runtimeError']}")
     result = {"score": round(100 * report["categories"]["performance"]["score"])}
@@ -99,19 +116,25 @@ def transferred_when_read(base: str, pages: list[str]) -> dict[str, tuple[int, i
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for page_name in pages:
             context = browser.new_context(viewport=PHONE)
-            page = context.new_page()
-            responses: list[Request] = []
-            page.on("requestfinished", responses.append)
-            page.goto(f"{base}/{page_name}.html", wait_until="load")
-            page.evaluate(_SCROLL_TO_END)
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(1000)
-            sizes = [r.sizes() for r in responses]
-            total = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
-            found[page_name] = (total, len(sizes))
+            found[page_name] = _read_to_the_end(context.new_page(), f"{base}/{page_name}.html")
             context.close()
         browser.close()
     return found
+
+
+def _read_to_the_end(page: Page, url: str) -> tuple[int, int]:
+    requests: list[Request] = []
+
+    def record(request: Request) -> None:  # not requests.append: Playwright sets an attribute
+        requests.append(request)  # on each handler, which a builtin method cannot take
+
+    page.on("requestfinished", record)
+    page.goto(url, wait_until="load")
+    page.evaluate(_SCROLL_TO_END)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+    sizes = [r.sizes() for r in requests]
+    return sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes), len(sizes)
 
 
 def main() -> int:
@@ -124,13 +147,17 @@ def main() -> int:
         "and one from after, and their runs alternate, so that both meet the same machine load",
     )
     parser.add_argument("--runs", type=int, default=3, help="0: only --read")
-    parser.add_argument("--pages", nargs="*", help="docnames; default every notebook chapter")
+    parser.add_argument(
+        "--pages", nargs="*", help="docnames; default every notebook chapter of both editions"
+    )
     parser.add_argument("--forms", nargs="*", default=["mobile", "desktop"])
     parser.add_argument("--json", type=Path, help="also write every run here")
     parser.add_argument("--read", action="store_true", help="bytes a reader who scrolls gets")
+    parser.add_argument("--reports", type=Path, help="a folder to keep every run's report in")
     args = parser.parse_args()
     sites = args.site or [SITE_HTML]
-    pages = args.pages or [p for p in toc_pages() if (ROOT / f"{p}.ipynb").is_file()]
+    every = toc_pages() + japanese_pages()
+    pages = args.pages or [p for p in every if (ROOT / f"{p}.ipynb").is_file()]
     columns = ["score", *(c for c, _ in METRICS.values()), "requests"]
     runs: dict[str, list[dict]] = {}
     loads = [os.getloadavg()[0]]
@@ -142,12 +169,16 @@ def main() -> int:
                     print(f"{site}: {page} read to the end: {total / 1e3:.1f} kB, {count} requests")
         for page in pages if args.runs else []:
             for form in args.forms:
-                for _ in range(args.runs):
-                    for site, base in bases.items():
+                for n in range(args.runs):
+                    for i, (site, base) in enumerate(bases.items()):
                         key = f"{site} {page} {form}"
-                        runs.setdefault(key, []).append(run_once(f"{base}/{page}.html", form))
+                        keep = None
+                        if args.reports:
+                            name = f"{page.replace('/', '_')}-{form}-site{i}-run{n}.json"
+                            keep = args.reports / name
+                        runs.setdefault(key, []).append(run_once(f"{base}/{page}.html", form, keep))
                     loads.append(os.getloadavg()[0])
-    for site in sites:
+    for site in sites if args.runs else []:
         print(f"\n{site}: medians of {args.runs} runs")
         print(f"{'page':30} {'form':8} " + " ".join(f"{c:>8}" for c in columns))
         for key, found in runs.items():

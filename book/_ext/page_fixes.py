@@ -21,9 +21,9 @@ the pages use from the theme's icon data. Running it twice changes nothing.
    once the page is parsed, in the same order, before DOMContentLoaded, which is when they
    start work. documentation_options.js stays: inline scripts after it assign to the object it
    defines.
-   MathJax (270 kB compressed, most of a second of script on a phone) loads once the page has
-   painted: the text shows first and the equations are typeset a moment later. As a deferred
-   script it ran before the first paint whenever it arrived before the page was parsed.
+   No page loads MathJax: book/_ext/static_math.py typesets the equations when the book is
+   built. A page whose equations are still TeX for MathJax (static_math not loaded, or not the
+   math renderer) gets a warning here, so that the script never quietly comes back.
 3. Accessible names that differ from the visible text (WCAG 2.5.3, axe's
    label-content-name-mismatch): the search buttons read "Search Ctrl+K" but are named
    "Search", and myst-nb's show/hide toggles read "Show code cell source" but are named
@@ -35,14 +35,30 @@ the pages use from the theme's icon data. Running it twice changes nothing.
    _static weighs) are deleted, with the comments that point to them: a browser fetches a map
    only for its developer tools, to debug the theme's minified scripts, which nobody does on
    this site, and two editions' copies pushed the site over its 25 MB budget.
+6. Images load when they come near the screen (loading="lazy", decoding="async"): on a phone
+   every figure of a chapter is several screens down (the first, 2,300 px or more), and
+   chapter 6's six figures were 380 kB of its first load; the launch menu's logos load when
+   the menu opens. Each figure gets the width and height of its file, so that its box has
+   its shape before it loads and nothing below it moves (book.css gives such images height:
+   auto, as max-width: 100% narrows them). Only the theme's logo, at the top, loads at once.
+   A figure whose size cannot be read (a missing file, an unknown format) is a warning.
+7. Code cells: Pygments wraps every token of the code in a <span> of its class, names (.n)
+   and punctuation (.p) too, which the theme's colours (_static/pygments.css) draw in the
+   code's own colour, in light and dark mode alike. Those spans draw nothing, and they were
+   4,600 of chapter 6's 11,800 elements (its style and layout on Lighthouse's phone, 100 ms
+   of blocking time): the spans of every class whose only style in both modes is the code's
+   colour are unwrapped, their text kept (the classes are read from pygments.css, so a theme
+   that colours them keeps them; none found is a warning).
 """
 
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -60,27 +76,28 @@ _SEARCH_JS = re.compile(
 # a <script src=...> that blocks the parser: no defer, async or type (type="module" defers)
 _BLOCKING_JS = re.compile(r'<script (?![^>]*\b(?:defer|async|type)\b)([^>]*\bsrc="([^"]+)"[^>]*)>')
 KEEP_BLOCKING = ("documentation_options.js",)
-_MATHJAX = re.compile(r'<script defer="defer" src="(https://[^"]*/mathjax[^"]*)"></script>')
-_MATHJAX_AFTER_PAINT = (
-    '<script data-mathjax-src="{url}">(function (src) {{'
-    " const load = () => {{ const s = document.createElement('script');"
-    " s.src = src; s.async = true; document.head.appendChild(s); }};"
-    " const afterPaint = () => requestAnimationFrame(() => setTimeout(load));"
-    " if (document.readyState === 'loading')"
-    " document.addEventListener('DOMContentLoaded', afterPaint); else afterPaint();"
-    " }})(document.currentScript.dataset.mathjaxSrc);</script>"
-)
+_MATHJAX = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*mathjax", re.I)
 _SEARCH_BUTTON_LABEL = re.compile(  # "Search", or the theme's word for it ("検索" in Japanese)
     r'(<button class="[^"]*search-button__button[^"]*"[^>]*?) aria-label="[^"]*"'
 )
 _TOGGLE_LABEL = ' aria-label="Toggle hidden content"'
 _HIDDEN_CELL = re.compile(r'<details class="[^"]*\bhide\b[^"]*">')  # myst-nb's hidden cell
-_MATH = re.compile(r'class="math\b')  # what Sphinx writes for $...$ and $$...$$
+_MATH = re.compile(r'class="math[ "]')  # what Sphinx writes for $...$ and $$...$$
+_TYPESET = "<mjx-container"  # book/_ext/static_math.py's markup for an equation
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _WIDGET_STATE = re.compile(
     r'<script type="application/vnd\.jupyter\.widget-state\+json">(.+?)</script>', re.S
 )
 STATE_SUFFIX = ".widgets.json"
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
+EAGER_IMAGES = ("logo__image",)  # the theme's logo, at the top of every page
+_PIXELS = re.compile(r"(\d+(?:\.\d+)?)(?:px)?")  # an SVG's width or height in CSS pixels
+# a rule of the theme's pygments.css: the code's colours in a mode, or a token class's
+_CODE_STYLE = re.compile(
+    r'html\[data-theme="(light|dark)"\] \.highlight(?: \.([\w-]+))? \{([^}]*)\}'
+)
+_HIGHLIGHT = re.compile(r'<div class="highlight"><pre>.*?</pre></div>', re.S)
 
 # --- icons: Font Awesome's SVG paths as CSS masks ----------------------------------------------
 
@@ -175,14 +192,124 @@ def icons_css(wanted: set[tuple[str, str]], paths: dict) -> str:
 
 MARK = "<!-- fixed by book/_ext/page_fixes.py -->"
 
+ImageSize = Callable[[str], "tuple[int, int] | None"]  # an image's src -> (width, height)
+
+
+def lazy_images(body: str, size: ImageSize) -> tuple[str, list[str]]:
+    """Every <img> but the logo loads lazily; the article's have their file's size (fix 6).
+
+    Returns the body and the srcs whose size could not be read. An image that has a width or
+    height already, or whose src is data: or another site's, keeps its size as it is; so do
+    the images outside the article (the launch menu's logos, which the theme sizes by their
+    height alone).
+    """
+    unsized: list[str] = []
+    start = body.find('<article class="bd-article"')
+    end = body.find("</article>", start) if start >= 0 else -1
+
+    def fix(match: re.Match) -> str:
+        tag = match.group(0)
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        if any(name in attributes.get("class", "") for name in EAGER_IMAGES):
+            return tag
+        added = []
+        if "loading" not in attributes:
+            added.append('loading="lazy"')
+        if "decoding" not in attributes:
+            added.append('decoding="async"')
+        src = attributes.get("src", "")
+        local = src and not src.startswith("data:") and not urlsplit(src).scheme
+        in_article = start <= match.start() < end
+        if in_article and local and "width" not in attributes and "height" not in attributes:
+            found = size(src)
+            if found is None:
+                unsized.append(src)
+            else:
+                added.append(f'width="{found[0]}" height="{found[1]}"')
+        close = re.search(r"\s*/?>$", tag)  # the tag's end as it was written: ">", " />"
+        at = close.start() if close else len(tag)
+        return tag[:at] + "".join(f" {a}" for a in added) + tag[at:]
+
+    return _IMG.sub(fix, body), unsized
+
+
+def image_size(file: Path) -> tuple[int, int] | None:
+    """An image file's width and height in CSS pixels (PNG, JPEG, GIF, WebP; SVG's own)."""
+    if not file.is_file():
+        return None
+    if file.suffix.lower() == ".svg":
+        head = file.read_text(encoding="utf-8", errors="replace")[:4000]
+        root = re.search(r"<svg\b[^>]*>", head)
+        attributes = dict(_ATTRIBUTE.findall(root.group(0))) if root else {}
+        given = [_PIXELS.fullmatch(attributes.get(name, "")) for name in ("width", "height")]
+        if given[0] and given[1]:  # what the browser takes for its size: width and height
+            return round(float(given[0].group(1))), round(float(given[1].group(1)))
+        box = attributes.get("viewBox", "").replace(",", " ").split()  # else its proportions
+        if len(box) == 4:
+            return round(float(box[2])), round(float(box[3]))
+        return None
+    from PIL import Image, UnidentifiedImageError  # matplotlib's: in the book's environment
+
+    try:
+        with Image.open(file) as image:
+            return image.size
+    except (OSError, UnidentifiedImageError):
+        return None
+
+
+def plain_tokens(pygments_css: str) -> frozenset[str]:
+    """Pygments' token classes drawn in the code's own colour, and nothing else, in both modes.
+
+    From Sphinx's _static/pygments.css for the theme's light and dark styles: the classes
+    whose one rule in each mode is ``color`` equal to the colour of the code (``.highlight``).
+    """
+    code: dict[str, dict[str, str]] = {}
+    tokens: dict[str, dict[str, dict[str, str]]] = {}
+    for mode, token, body in _CODE_STYLE.findall(pygments_css):
+        declarations = dict(
+            (key.strip(), value.strip())
+            for key, value in (d.split(":", 1) for d in body.split(";") if ":" in d)
+        )
+        if token:
+            tokens.setdefault(token, {}).setdefault(mode, {}).update(declarations)
+        else:
+            code.setdefault(mode, {}).update(declarations)
+    colours = {mode: code.get(mode, {}).get("color") for mode in ("light", "dark")}
+    if not all(colours.values()):
+        return frozenset()
+    return frozenset(
+        token
+        for token, styles in tokens.items()
+        if all(styles.get(mode) == {"color": colour} for mode, colour in colours.items())
+    )
+
+
+def unwrap_plain_tokens(body: str, plain: frozenset[str]) -> str:
+    """The code blocks' token spans of the plain classes, unwrapped: their text stays (fix 7)."""
+    if not plain:
+        return body
+    span = re.compile(
+        rf'<span class="(?:{"|".join(map(re.escape, sorted(plain)))})">([^<]*)</span>'
+    )
+    return _HIGHLIGHT.sub(lambda block: span.sub(r"\1", block.group(0)), body)
+
 
 def fix_page(
-    text: str, name: str, *, search_page: bool, search_as_you_type: bool, icons_version: str = ""
+    text: str,
+    name: str,
+    *,
+    search_page: bool,
+    search_as_you_type: bool,
+    icons_version: str = "",
+    image_size: ImageSize = lambda src: None,
+    plain: frozenset[str] = frozenset(),
 ) -> tuple[str, str | None, list[str]]:
     """One page's fixed HTML, its widget state (None if it has none) and what was not found.
 
     name is the page's file name (e.g. "03_rnn_training.html"): the state file is named after
-    it. A page already fixed (it carries MARK) comes back unchanged.
+    it. image_size gives the width and height of an image the page shows, by its src; plain
+    names the code's token classes to unwrap (plain_tokens). A page already fixed (it carries
+    MARK) comes back unchanged.
     """
     if MARK in text:
         return text, None, []
@@ -205,8 +332,16 @@ def fix_page(
         ),
         head,
     )
-    head, n = _MATHJAX.subn(lambda m: _MATHJAX_AFTER_PAINT.format(url=m.group(1)), head)
-    missing += [] if n or not _MATH.search(body) else ["the MathJax <script> (the page has math)"]
+    equations, typeset = len(_MATH.findall(body)), body.count(_TYPESET)
+    if _MATHJAX.search(text) or typeset < equations:
+        loads = "; the page loads MathJax" if _MATHJAX.search(text) else ""
+        missing.append(
+            f"equations typeset when the book is built ({typeset} of {equations}{loads}: "
+            "is book/_ext/static_math.py among the extensions, and the math renderer?)"
+        )
+    body, unsized = lazy_images(body, image_size)
+    missing += [f"the size of the image {src}" for src in unsized]
+    body = unwrap_plain_tokens(body, plain)
     text = head + "</head>" + body
     text, n = _SEARCH_BUTTON_LABEL.subn(r"\1", text)
     missing += [] if n else ["a search button with an aria-label"]
@@ -269,6 +404,23 @@ def drop_source_maps(static: Path) -> list[Path]:
     return maps
 
 
+def _read_plain_tokens(outdir: Path) -> frozenset[str]:
+    """plain_tokens of the built site's pygments.css; a warning if there are none."""
+    pygments = outdir / "_static" / "pygments.css"
+    plain = plain_tokens(pygments.read_text(encoding="utf-8") if pygments.is_file() else "")
+    if not plain:
+        logger.warning(
+            "page_fixes: no token class drawn in the code's own colour in _static/pygments.css "
+            "(has the theme's code style changed?): the code's token spans are all kept"
+        )
+    return plain
+
+
+def _local(src: str) -> str:
+    """The file path of a page's relative src ("../_images/a%20b.png" -> "../_images/a b.png")."""
+    return posixpath.normpath(unquote(urlsplit(src).path))
+
+
 def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -278,6 +430,7 @@ def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
     # from the configuration: when no page changed, the builder has no page context at all
     theme_options = app.config.html_theme_options or {}
     as_you_type = str(theme_options.get("search_as_you_type", False)).lower() == "true"
+    plain = _read_plain_tokens(outdir)
     for path in sorted(outdir.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
         if "<head>" not in text:  # a redirect stub (index.html) or a fragment
@@ -288,6 +441,8 @@ def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
             search_page=path == outdir / "search.html",
             search_as_you_type=as_you_type,
             icons_version=icons_version,
+            image_size=lambda src, here=path.parent: image_size(here / _local(src)),
+            plain=plain,
         )
         for what in missing:
             logger.warning(f"page_fixes: {what} not found in {path.relative_to(outdir)}")
@@ -299,5 +454,7 @@ def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_css_file(ICONS_CSS)  # written when the build has finished (_write_icons)
-    app.connect("build-finished", _fix_pages)
+    # after the other extensions' build-finished handlers (priority 500): the theme writes its
+    # pygments.css then, whose colours fix 7 reads
+    app.connect("build-finished", _fix_pages, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -26,14 +26,15 @@ Vivliostyle, last released in 2023, and pulls in puppeteer 20, which downloads a
 installed. Not TeX: a TeX Live that sets Japanese is several GB, and Sphinx's LaTeX writer
 drops what the site shows from HTML (widget frames, HTML outputs), so the PDF would not be the
 book a reader sees online. Nothing is fetched while building: MathJax comes from the npm
-registry when ``make pdf-deps`` installs it (book/_pdf/package-lock.json), Chromium, the fonts,
-poppler and qpdf from Debian. qpdf packs the PDF's objects into compressed streams: Chromium
-writes each of the ~28,000 elements of the tagged structure as a plain object, which doubled
-the file's size.
+registry when make installs it for the site (book/_ext/tex2svg/package-lock.json), Chromium,
+the fonts, poppler and qpdf from Debian. qpdf packs the PDF's objects into compressed streams:
+Chromium writes each of the ~28,000 elements of the tagged structure as a plain object, which
+doubled the file's size.
 
 What changes between the site and the page (each function below says why):
-  * equations are typeset to SVG by MathJax 3 at build time (tex2svg.mjs), as the site
-    typesets them in the browser, so the PDF holds no TeX and runs no script;
+  * each equation prints as an image of its SVG, typeset from the site's TeX by the same
+    MathJax 3 as the site's (book/_ext/static_math.py; the site's SVGs share their glyphs
+    within a page, an image must stand alone), so the PDF holds no TeX and runs no script;
   * a stepper (helpers.widgets: a slider over frames) prints as a strip of its first, a middle
     and its last frame, each with its label; any other widget, which needs a kernel, prints a
     sentence saying what it does in a running notebook;
@@ -69,15 +70,16 @@ from bs4 import BeautifulSoup, Tag
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 BUILD = ROOT / "_build"
-TOOLS = BUILD / "pdf-tools"  # `make pdf-deps`: npm ci of book/_pdf/package.json
 OUT = BUILD / "pdf"
 CHROMIUM = Path(os.environ.get("PDF_CHROMIUM", "/usr/bin/chromium"))
 PRINT_CSS = HERE / "print.css"
-TEX2SVG = HERE / "tex2svg.mjs"
 STATE_SUFFIX = ".widgets.json"  # where book/_ext/page_fixes.py moves a page's widget state
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import static_math  # noqa: E402  (one place that runs MathJax: site and PDF)
 from pdf_links import pdf_name, primary  # noqa: E402  (one place for the name: site and PDF)
+
+TOOLS = static_math.TOOLS  # the MathJax the site is typeset with, from npm (make)
 
 # --- the few words the PDF adds, per language ---------------------------------------------------
 
@@ -420,6 +422,10 @@ def _relink(article: Tag, page: Page, book: Book) -> None:
         else:  # a download, the index, a page outside the book: nothing to open on paper
             a.unwrap()
     for img in article.find_all("img", src=True):
+        # what book/_ext/page_fixes.py adds for the screen: paper prints every picture at once,
+        # sized by print.css (an author's size is a style, which stays)
+        for screen_only in ("loading", "decoding", "width", "height"):
+            del img[screen_only]
         src = img["src"]
         if src.startswith("data:") or urlsplit(src).scheme:
             continue
@@ -555,52 +561,38 @@ def document_html(
 
 # --- equations --------------------------------------------------------------------------------
 
-_INLINE = re.compile(r"^\s*\\\((.*)\\\)\s*$", re.S)
-_DISPLAY = re.compile(r"^\s*\\\[(.*)\\\]\s*$", re.S)
-
 
 def typeset_math(tags: list[Tag], tools: Path) -> dict[str, str]:
-    """Typeset every equation Sphinx wrote for MathJax (\\(..\\), \\[..\\]) in ``tags``.
+    """Typeset every equation of the site's pages in ``tags`` again, each as one image.
 
-    Each equation's element gets a placeholder; the returned {placeholder: <img>} is put in
-    after the document is written out (fill_math): markup parsed by BeautifulSoup's HTML
-    parser would have its SVG's camel-case attributes (viewBox) lower-cased.
+    The site's equations are MathJax's SVG already (book/_ext/static_math.py), each named by
+    its TeX (``aria-label``), but their glyphs are shared between the equations of a page; an
+    image must stand alone, so the same TeX is typeset by the same MathJax (one node call for
+    the book). Each equation's element gets a placeholder; the returned {placeholder: <img>}
+    is put in after the document is written out (fill_math): markup parsed by
+    BeautifulSoup's HTML parser would have its SVG's camel-case attributes (viewBox)
+    lower-cased.
     """
     found = []
     for root in tags:
         for tag in root.select(".math"):
-            text = tag.get_text()
-            match = _DISPLAY.match(text) if tag.name == "div" else _INLINE.match(text)
-            if match is None:
-                match = _INLINE.match(text) or _DISPLAY.match(text)
-            if match is not None:
-                found.append((tag, match.group(1), tag.name == "div"))
+            svg = tag.find("svg", attrs={"aria-label": True})
+            if svg is None:
+                raise ValueError(
+                    f"an equation that is not typeset: {tag.get_text()[:80]!r}. The site's "
+                    "equations are typeset when it is built (book/_ext/static_math.py): build "
+                    "it with `make book`."
+                )
+            found.append((tag, svg["aria-label"], tag.name == "div"))
     if not found:
         return {}
-    request = json.dumps([{"tex": tex, "display": display} for _, tex, display in found])
-    done = subprocess.run(
-        ["node", str(TEX2SVG), str(tools)],
-        input=request,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(
-            f"MathJax (tex2svg.mjs) failed; is it installed (make pdf-deps)?\n{done.stderr[-2000:]}"
-        )
-    errors, imgs = [], {}
-    svgs = json.loads(done.stdout)
+    svgs = static_math.tex2svg([(tex, display) for _, tex, display in found], tools)
+    imgs = {}
     for n, ((tag, tex, display), svg) in enumerate(zip(found, svgs, strict=True)):
-        if isinstance(svg, dict):
-            errors.append(f"{svg.get('error')}: {tex.strip()[:80]}")
-            continue
         key = f"@@pdf-math-{n}@@"
         tag.clear()
         tag.string = key
         imgs[key] = math_img(svg, tex, display)
-    if errors:
-        raise ValueError("MathJax could not typeset:\n  " + "\n  ".join(errors))
     return imgs
 
 
@@ -860,6 +852,7 @@ def inputs_digest(ed: Edition) -> str:
     every time, unchanged.
     """
     files = [ed.book / "_toc.yml", ed.book / "_config.yml", *sorted(HERE.glob("*"))]
+    files += [Path(static_math.__file__), static_math.TEX2SVG, static_math.LOCK]  # equations
     files += [static_file(ed, name) for name in ("pygments.css", "logo.svg")]
     files += sorted((ed.site / "_images").glob("*"))
     for page in toc_pages(ed.book / "_toc.yml"):

@@ -7,9 +7,7 @@
 //    them, and a reader who does not scroll that far does not download them.
 // 2. The manager finds its icon fonts next to the URL require.js gives it, which is the page's
 //    own folder (404s) unless its CDN folder is configured here.
-// 3. Widgets typeset their labels with MathJax 2's MathJax.Hub.Queue(["Typeset", ...]); the
-//    book loads MathJax 3, which has no Hub, so every labelled widget threw on pages with math.
-// 4. What the manager draws gets the names a keyboard or screen-reader user needs: the Play,
+// 3. What the manager draws gets the names a keyboard or screen-reader user needs: the Play,
 //    Pause, Stop and Repeat buttons are named, the slider is named by its label and announces
 //    the frame it shows (the epoch "10", not the position "1"), and each stepper is a group
 //    named by its caption (helpers/widgets.py writes the caption and the frames' alt text).
@@ -57,34 +55,10 @@
     window.require.config({ paths: paths });
   }
 
-  function mapMathJaxHub() { // 3.
-    const mathjax = window.MathJax;
-    if (!mathjax || mathjax.Hub) return;
-    const waiting = [];
-    const typeset = (element) => {
-      const loaded = window.MathJax;
-      if (loaded.startup && loaded.startup.promise)
-        loaded.startup.promise.then(() => loaded.typesetPromise([element]));
-      else waiting.push(element);
-    };
-    const hub = { Queue: (call) => typeset(call[2]) };
-    mathjax.Hub = hub;
-    if (mathjax.version) return; // MathJax 3 has loaded: the object above is the real one
-    // still the configuration object: MathJax replaces it when it loads, so map it again then
-    mathjax.startup = Object.assign(mathjax.startup || {}, {
-      ready: function () {
-        window.MathJax.startup.defaultReady();
-        window.MathJax.Hub = hub;
-        waiting.splice(0).forEach(typeset);
-      },
-    });
-  }
-
   let loading = null;
   function load() { // 1.
     loading = loading || (async () => {
       await fetchState();
-      mapMathJaxHub();
       await addScript(config.require, config.requireIntegrity);
       configureRequire();
       await addScript(config.htmlManager + "/embed-amd.js", config.embedIntegrity, {
@@ -94,7 +68,7 @@
     return loading;
   }
 
-  // 4. names and values for what the manager draws
+  // 3. names and values for what the manager draws
   let count = 0;
   function nameStepper(box) {
     if (box.dataset.named) return;

@@ -145,7 +145,8 @@ notebook</a> and <a href="https://example.org/">a site</a>.</p>
 <div class="cell tag_hide-output"><div class="cell_input"><pre>ex.q1.solution()</pre></div>
 <details class="hide below-input"><summary>Show</summary><div class="cell_output">
 <p>The solution</p></div></details></div>
-<img alt="A line chart of the loss." src="../_images/plot.png">
+<img alt="A line chart of the loss." src="../_images/plot.png" loading="lazy" decoding="async"
+ width="640" height="400">
 <script type="application/vnd.jupyter.widget-view+json">{"model_id": "m1"}</script>
 </section></section></article></body></html>"""
 
@@ -194,6 +195,8 @@ def test_a_figure_prints_its_alt_text_as_its_caption_and_its_file_is_copied(prin
     assert figure.figcaption.get_text() == "A line chart of the loss."
     assert figure.img["src"] == "assets/_images_plot.png"
     assert (tmp_path / "out" / "assets" / "_images_plot.png").read_bytes() == b"png"
+    # the screen's lazy loading and size (book/_ext/page_fixes.py) stay off paper
+    assert set(figure.img.attrs) == {"alt", "src"}
 
 
 def test_an_image_missing_from_the_site_is_an_error(tmp_path):
@@ -263,6 +266,33 @@ def test_an_equation_becomes_an_image_sized_like_the_text_with_its_tex_as_alt():
     assert svg.startswith("<svg") and 'viewBox="0 -750 2378 1000"' in svg  # case kept
     block = BeautifulSoup(build_pdf.math_img(SVG, "x", True), "html.parser").img
     assert "pdf-math-block" in block["class"]
+
+
+def test_the_site_s_equations_are_typeset_again_from_their_tex_each_as_an_image():
+    """The site's SVG shares glyphs within its page: the PDF typesets the same TeX again."""
+    site_svg = (
+        '<mjx-container class="MathJax" jax="SVG"><svg role="img" aria-label="x &lt; 1" '
+        'viewBox="0 0 1 1"><use xlink:href="#mjx-TEX-I-1D465"></use></svg></mjx-container>'
+    )
+    soup = BeautifulSoup(
+        f'<p>Here <span class="math">{site_svg}</span>.</p>'
+        f'<div class="math"><span class="eqno">(1)</span>{site_svg}</div>',
+        "html.parser",
+    )
+    imgs = build_pdf.typeset_math([soup], build_pdf.TOOLS)
+    assert str(soup) == '<p>Here <span class="math">@@pdf-math-0@@</span>.</p>' + (
+        '<div class="math">@@pdf-math-1@@</div>'
+    )
+    inline, block = (BeautifulSoup(imgs[f"@@pdf-math-{n}@@"], "html.parser").img for n in (0, 1))
+    assert inline["alt"] == block["alt"] == "x < 1" and "pdf-math-block" in block["class"]
+    svg = base64.b64decode(inline["src"].split(",", 1)[1]).decode()
+    assert '<path id="MJX-1-TEX-I-1D465"' in svg  # standing alone, its glyphs in it
+
+
+def test_an_equation_left_as_tex_is_an_error_that_says_how_to_build():
+    soup = BeautifulSoup('<span class="math">\\(x\\)</span>', "html.parser")
+    with pytest.raises(ValueError, match="not typeset.*make book"):
+        build_pdf.typeset_math([soup], build_pdf.TOOLS)
 
 
 def test_placeholders_are_replaced_by_the_equations():

@@ -46,7 +46,9 @@ def japanese(tmp_path_factory):
         "repository": {"url": "https://github.com/example/sample-book"},
         "execute": {"execute_notebooks": "force", "timeout": 120},
         "sphinx": {
-            "local_extensions": {"page_fixes": str(ROOT / "book" / "_ext")},
+            "local_extensions": {
+                name: str(ROOT / "book" / "_ext") for name in ("static_math", "page_fixes")
+            },
             "config": {"language": "ja", "html_context": {"default_mode": "light"}},
         },
     }

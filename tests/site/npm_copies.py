@@ -1,7 +1,7 @@
 """Local copies of the CDN files the built site loads, installed from the npm registry.
 
-The pages load require.js, the widget manager and MathJax from CDNs, which a test machine may
-not reach (and a test should not depend on). Each CDN URL names an npm package and version, so
+The pages load require.js and the widget manager from CDNs, which a test machine may not
+reach (and a test should not depend on). Each CDN URL names an npm package and version, so
 the browser tests serve the same file from `npm install --prefix _build/npm/<pkg>@<version>`:
 installed at test time, never committed.
 

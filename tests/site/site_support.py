@@ -134,9 +134,9 @@ def _serve_cdn(route, blocked: list[str]) -> None:
         route.fulfill(status=404, body=f"not in the npm copy: {local}")
 
 
-# runs in the page: resolves once the widget views are drawn and MathJax has typeset. Widgets
-# load when they come near the screen (book/_static/widgets-loader.js), so it goes to each one
-# as a reader scrolling down would, then back to the top.
+# runs in the page: resolves once the widget views are drawn. Widgets load when they come near
+# the screen (book/_static/widgets-loader.js), so it goes to each one as a reader scrolling
+# down would, then back to the top. (The equations are SVG in the page: book/_ext/static_math.py.)
 _SETTLE = """async () => {
   const views = Array.from(document.querySelectorAll('script[type$="widget-view+json"]'));
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -146,17 +146,12 @@ _SETTLE = """async () => {
     for (let i = 0; i < 300 && !output.querySelector('.widget-subarea > *'); i++) await sleep(50);
   }
   window.scrollTo(0, 0);
-  // MathJax loads once the page has painted (book/_ext/page_fixes.py): wait for it to start
-  const started = () => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise;
-  if (document.querySelector('[data-mathjax-src]'))
-    for (let i = 0; i < 300 && !started(); i++) await sleep(50);
-  if (started()) await window.MathJax.startup.promise;
   return views.length;
 }"""
 
 
 def visit(context, site: str, docname: str, *, settle: bool = True) -> Visit:
-    """Open site/docname.html in a browser context; return once widgets and math are drawn.
+    """Open site/docname.html in a browser context; return once its widgets are drawn.
 
     settle=False returns once the page has loaded, before any scrolling (no widget drawn yet).
     """

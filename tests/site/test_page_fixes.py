@@ -1,13 +1,15 @@
 """book/_ext/page_fixes.py on pages the real theme builds: what it changes and leaves, and warns.
 
-A small book (a page with a toctree, a chapter notebook with math, a hidden code cell and a
-saved widget) is built with Sphinx, the book's theme and myst-nb, as installed: once without
-page_fixes (the theme's own pages) and once with it, warnings as errors (as `make book`). No
-browser here (these run with the unit tests); the browser tests check the built site.
+A small book (a page with a toctree, a chapter notebook with math, a figure, a hidden code cell
+and a saved widget) is built with Sphinx, the book's theme, myst-nb and static_math (which
+typesets the equations), as installed: once without page_fixes (the theme's own pages) and once
+with it, warnings as errors (as `make book`). No browser here (these run with the unit tests);
+the browser tests check the built site.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import shutil
@@ -25,13 +27,18 @@ import page_fixes  # noqa: E402
 
 CONF = """
 project = "page_fixes test"
-extensions = ["myst_nb", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_design", {extra}]
+extensions = ["myst_nb", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_design",
+              "static_math", {extra}]
 html_theme = "sphinx_book_theme"
 nb_execution_mode = "off"
 myst_enable_extensions = ["dollarmath"]
 """
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # Sphinx colours its warnings
 WIDGET = {"version_major": 2, "version_minor": 0, "model_id": "m1"}
+# a 3 x 2 PNG, as a code cell's figure
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAEElEQVR4nGP8zwAFTDAGAwATKQED8NgHhAAAAABJRU5ErkJggg=="
+)
 
 
 def _notebook() -> nbformat.NotebookNode:
@@ -47,12 +54,18 @@ def _notebook() -> nbformat.NotebookNode:
         "text/plain": "IntSlider(value=1)",
         "application/vnd.jupyter.widget-view+json": WIDGET,
     }
+    figure = {"image/png": base64.b64encode(PNG).decode(), "text/plain": "<Figure>"}
     nb.cells = [
         nbformat.v4.new_markdown_cell("# A chapter\n\nInline $x^2$ and\n\n$$ y = 1 \\tag{1.1} $$"),
         nbformat.v4.new_code_cell(
             "slider",
             metadata={"tags": ["hide-input"]},
             outputs=[nbformat.v4.new_output("execute_result", output, execution_count=1)],
+        ),
+        nbformat.v4.new_code_cell(
+            "plot()",
+            metadata={"mystnb": {"image": {"alt": "A figure"}}},
+            outputs=[nbformat.v4.new_output("display_data", figure)],
         ),
     ]
     return nb
@@ -105,7 +118,12 @@ def page(html: Path, name: str = "chapter") -> str:
 
 
 def fix(text: str, **options) -> tuple[str, str | None, list[str]]:
-    kwargs = {"search_page": False, "search_as_you_type": False, "icons_version": "v1"}
+    kwargs = {
+        "search_page": False,
+        "search_as_you_type": False,
+        "icons_version": "v1",
+        "image_size": lambda src: (30, 20),
+    }
     return page_fixes.fix_page(text, "chapter.html", **{**kwargs, **options})
 
 
@@ -121,6 +139,9 @@ def test_the_book_builds_with_the_fixes_and_no_warning(fixed):
     css = (html / "_static" / page_fixes.ICONS_CSS).read_text(encoding="utf-8")
     for icon in ("fa-bars", "fa-magnifying-glass", "widget-play .fa.fa-play"):
         assert f".{icon}::before" in css  # a theme icon on every page, and the Play widget's
+    # the figure loads lazily, with the size of its file
+    figure = re.search(r'<img alt="A figure"[^>]*>', text)
+    assert figure and 'loading="lazy" decoding="async" width="3" height="2"' in figure.group(0)
 
 
 def test_the_theme_s_source_maps_are_gone_with_their_comments(theme_pages, fixed):
@@ -135,14 +156,15 @@ def test_the_theme_s_source_maps_are_gone_with_their_comments(theme_pages, fixed
     assert len(script) > 1000  # the script itself stays
 
 
-def test_a_build_whose_math_loads_another_way_fails(tmp_path):
-    """MathJax from a local path: the after-paint rewrite has nothing to rewrite, and says so."""
-    conf = 'mathjax_path = "mathjax/tex-mml-chtml.js"\n'
-    _, warnings, status = build(tmp_path, fixes=True, conf=conf)
+def test_a_build_whose_equations_are_left_to_mathjax_fails(tmp_path):
+    """Sphinx's MathJax as the math renderer: the pages would load it, and the build says so."""
+    _, warnings, status = build(tmp_path, fixes=True, conf='html_math_renderer = "mathjax"\n')
     assert status == 1
-    assert "page_fixes: the MathJax <script> (the page has math) not found in chapter.html" in (
-        warnings
-    )
+    assert (
+        "page_fixes: equations typeset when the book is built (0 of 2; the page loads MathJax: "
+        "is book/_ext/static_math.py among the extensions, and the math renderer?) not found "
+        "in chapter.html"
+    ) in " ".join(warnings.split())
 
 
 def test_missing_icon_data_fails_the_build(theme_pages, tmp_path, caplog):
@@ -193,15 +215,6 @@ def test_fix_page_defers_head_scripts_but_documentation_options(theme_pages):
     assert "<script>" in head  # inline scripts cannot be deferred, and stay
 
 
-def test_fix_page_loads_mathjax_after_the_first_paint(theme_pages):
-    original = page(theme_pages)
-    assert '<script defer="defer" src="https://cdn.jsdelivr.net/npm/mathjax@3' in original
-    fixed, _, _ = fix(original)
-    assert '<script defer="defer" src="https://cdn.jsdelivr.net/npm/mathjax' not in fixed
-    assert '<script data-mathjax-src="https://cdn.jsdelivr.net/npm/mathjax@3' in fixed
-    assert "requestAnimationFrame" in fixed
-
-
 def test_fix_page_names_match_the_visible_text(theme_pages):
     original = page(theme_pages)
     assert 'aria-label="Search"' in original and "<summary" + page_fixes._TOGGLE_LABEL in original
@@ -246,7 +259,11 @@ def test_fix_page_keeps_the_search_page_and_search_as_you_type(theme_pages):
         ("_static/searchtools.js", "the three search <script>s (found 2)"),
         ('aria-label="Search"', "a search button with an aria-label"),
         ("_static/icons.css", "the link to icons.css"),
-        ("mathjax@3", "the MathJax <script> (the page has math)"),
+        (
+            "<mjx-container",
+            "equations typeset when the book is built (0 of 2: is book/_ext/static_math.py "
+            "among the extensions, and the math renderer?)",
+        ),
         ("<summary aria-label", "the hidden cells' toggle label (found 0 of 1)"),
         ("vnd.jupyter.widget-state", "the saved widget state <script> (the page has widgets)"),
     ],
@@ -264,6 +281,101 @@ def test_fix_page_drops_the_search_buttons_label_in_any_language(theme_pages):
     japanese = page(theme_pages).replace('aria-label="Search"', 'aria-label="検索"')
     fixed, _, missing = fix(japanese)
     assert 'aria-label="検索"' not in fixed and "a search button with an aria-label" not in missing
+
+
+def test_fix_page_lazy_loads_the_figures_with_their_size(theme_pages):
+    original = page(theme_pages)
+    figure = re.search(r'<img alt="A figure"[^>]*>', original)
+    assert figure and "loading=" not in figure.group(0)
+    fixed, _, missing = fix(original)
+    figure = re.search(r'<img alt="A figure"[^>]*>', fixed)
+    assert missing == [] and figure
+    assert figure.group(0).endswith(' loading="lazy" decoding="async" width="30" height="20" />')
+
+
+def test_fix_page_reports_a_figure_whose_size_it_cannot_read(theme_pages):
+    _, _, missing = fix(page(theme_pages), image_size=lambda src: None)
+    assert len(missing) == 1 and re.fullmatch(r"the size of the image _images/\S+\.png", missing[0])
+
+
+def test_lazy_images_leave_the_logo_and_what_has_a_size():
+    body = (
+        '<img src="logo.svg" class="logo__image only-light" alt="Home"/>'
+        '<img alt="Colab logo" src="colab.png">'
+        '<article class="bd-article">'
+        '<img alt="a" src="../_images/a.png">'
+        '<img alt="b" src="b.png" width="10">'
+        '<img alt="c" src="data:image/png;base64,AAAA">'
+        '<img alt="d" src="https://example.org/d.png" loading="eager">'
+        "</article>"
+    )
+    seen = []
+    fixed, unsized = page_fixes.lazy_images(body, lambda src: seen.append(src) or (4, 3))
+    tags = re.findall(r"<img[^>]*>", fixed)
+    assert tags[0] == '<img src="logo.svg" class="logo__image only-light" alt="Home"/>'
+    # outside the article (the launch menu): lazy, but the theme sizes it by its height
+    assert tags[1] == '<img alt="Colab logo" src="colab.png" loading="lazy" decoding="async">'
+    assert tags[2].endswith('loading="lazy" decoding="async" width="4" height="3">')
+    assert tags[3] == '<img alt="b" src="b.png" width="10" loading="lazy" decoding="async">'
+    assert "width" not in tags[4] and 'loading="lazy"' in tags[4]
+    assert 'loading="eager" decoding="async">' in tags[5] and "width" not in tags[5]
+    assert seen == ["../_images/a.png"] and unsized == []
+    assert page_fixes.lazy_images(body, lambda src: None)[1] == ["../_images/a.png"]
+
+
+def test_image_size_reads_pngs_and_svgs(tmp_path):
+    (tmp_path / "a.png").write_bytes(PNG)
+    (tmp_path / "b.svg").write_text('<svg width="640" height="400" viewBox="0 0 64 40"/>')
+    (tmp_path / "c.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 40">')
+    (tmp_path / "d.svg").write_text('<svg width="100%">')
+    (tmp_path / "e.png").write_bytes(b"not a picture")
+    sizes = [page_fixes.image_size(tmp_path / n) for n in ("a.png", "b.svg", "c.svg")]
+    assert sizes == [(3, 2), (640, 400), (64, 40)]
+    for name in ("d.svg", "e.png", "missing.png"):
+        assert page_fixes.image_size(tmp_path / name) is None, name
+
+
+def test_plain_tokens_are_those_drawn_in_the_code_s_own_colour(theme_pages):
+    css = (theme_pages / "_static" / "pygments.css").read_text(encoding="utf-8")
+    plain = page_fixes.plain_tokens(css)
+    assert {"n", "p"} <= plain and not {"k", "s2", "mi", "c1"} & plain  # keywords are coloured
+    code = (
+        'html[data-theme="light"] .highlight { background: #fff; color: #111 }\n'
+        'html[data-theme="dark"] .highlight { background: #000; color: #eee }\n'
+        'html[data-theme="light"] .highlight .a { color: #111 }\n'
+        'html[data-theme="dark"] .highlight .a { color: #eee }\n'
+        'html[data-theme="light"] .highlight .b { color: #111; font-weight: bold }\n'
+        'html[data-theme="dark"] .highlight .b { color: #eee }\n'
+        'html[data-theme="light"] .highlight .c { color: #111 }\n'
+        'html[data-theme="dark"] .highlight .c { color: #f00 }\n'
+        'html[data-theme="light"] .highlight .d { color: #111 }\n'
+    )
+    assert page_fixes.plain_tokens(code) == {"a"}  # b is bold, c red in the dark, d only light
+    assert page_fixes.plain_tokens("") == frozenset()
+
+
+def test_fix_page_unwraps_the_plain_tokens_of_the_code_and_keeps_its_text(theme_pages):
+    original = page(theme_pages)
+    code = re.findall(r'<div class="highlight"><pre>.*?</pre></div>', original, re.S)
+    assert '<span class="n">slider</span>' in "".join(code)
+    fixed, _, _ = fix(original, plain=frozenset({"n", "p"}))
+    after = re.findall(r'<div class="highlight"><pre>.*?</pre></div>', fixed, re.S)
+    assert len(after) == len(code) and '<span class="n">' not in "".join(after)
+    assert '<span class="p">' not in "".join(after) and "slider" in "".join(after)
+
+    def text(blocks):
+        return re.sub(r"<[^>]+>", "", "".join(blocks))
+
+    assert text(after) == text(code)
+    assert fix(original)[0].count('<span class="n">') == original.count('<span class="n">')
+
+
+def test_no_plain_token_in_pygments_css_is_a_warning(tmp_path, caplog):
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "pygments.css").write_text(".highlight .n { color: red }")
+    with caplog.at_level("WARNING"):
+        assert page_fixes._read_plain_tokens(tmp_path) == frozenset()
+    assert "no token class drawn in the code's own colour" in caplog.text
 
 
 # --- icons ---------------------------------------------------------------------------------------

@@ -1,17 +1,19 @@
-// TeX to SVG for the PDF edition (book/_pdf/build_pdf.py), with MathJax 3 from npm, run at
-// build time, so the PDF shows typeset equations with no script and no CDN.
+// TeX to SVG with MathJax 3 from npm, run at build time: the site's equations
+// (book/_ext/static_math.py) and the PDF's (book/_pdf/build_pdf.py), with no script in the
+// reader's browser and no CDN.
 //
 // node tex2svg.mjs TOOLS   (TOOLS: the npm prefix holding node_modules/mathjax-full)
 // stdin:  JSON [{"tex": "x^2 \\tag{2.1}", "display": true}, ...]
-// stdout: JSON ["<svg ...>...</svg>", ...] in the same order; an equation MathJax cannot
-//         parse comes back as {"error": "message"} so that the caller can name it.
+// stdout: JSON ["<mjx-container ...><svg ...>...</svg></mjx-container>", ...] in the same
+//         order; an equation MathJax cannot parse comes back as {"error": "message"} so that
+//         the caller can name it.
 //
-// The site typesets with MathJax 3 too (Sphinx's default), so the PDF's equations are the
-// site's. fontCache "local": each SVG carries the glyph paths it uses, so it stands alone.
+// fontCache "local": each SVG carries the glyph paths it uses, so it stands alone (the PDF
+// prints each as an image; the site shares them between the equations of a page).
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
-const require = createRequire(join(process.argv[2] || ".", "package.json"));
+const require = createRequire(join(resolve(process.argv[2] || "."), "package.json"));
 const { mathjax } = require("mathjax-full/js/mathjax.js");
 const { TeX } = require("mathjax-full/js/input/tex.js");
 const { SVG } = require("mathjax-full/js/output/svg.js");
@@ -21,9 +23,9 @@ const { AllPackages } = require("mathjax-full/js/input/tex/AllPackages.js");
 
 const adaptor = liteAdaptor();
 RegisterHTMLHandler(adaptor);
-// "ams" tags: \tag{N.k} prints its label at the right, as on the site. Without noerrors and
-// noundefined, and with formatError throwing, a TeX mistake or an unknown macro is an error
-// the build reports, not red text printed in the PDF.
+// "ams" tags: \tag{N.k} prints its label at the right. Without noerrors and noundefined, and
+// with formatError throwing, a TeX mistake or an unknown macro is an error the build reports,
+// not red text on the page.
 const packages = AllPackages.filter((name) => name !== "noerrors" && name !== "noundefined");
 const tex = new TeX({
   packages,
