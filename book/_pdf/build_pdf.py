@@ -318,7 +318,9 @@ class Book:
     def asset(self, file: Path) -> str:
         """The document's src for a file of the site (copied once, beside the document)."""
         if file not in self.copied:
-            rel = file.relative_to(self.site).as_posix()
+            # relpath, not relative_to: the Japanese pages load the theme's files (the logo) from
+            # the English edition's _static, one folder above their site (share_static.py)
+            rel = Path(os.path.relpath(file, self.site)).as_posix()
             name = re.sub(r"[^A-Za-z0-9._-]", "_", rel)
             self.assets.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(file, self.assets / name)

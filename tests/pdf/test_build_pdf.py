@@ -389,3 +389,16 @@ def test_the_pdf_is_rebuilt_when_a_page_changes_not_when_the_build_rewrites_othe
     assert build_pdf.inputs_digest(ed) == before
     (site / "intro.html").write_text("<p>two</p>", encoding="utf-8")
     assert build_pdf.inputs_digest(ed) != before
+
+
+def test_an_asset_the_japanese_edition_shares_with_the_english_one_is_copied(tmp_path):
+    """The Japanese pages load the logo from the English edition's _static (share_static.py),
+    a folder above their own site: the PDF copies it all the same."""
+    logo = tmp_path / "_static" / "logo.svg"
+    logo.parent.mkdir()
+    logo.write_text("<svg/>", encoding="utf-8")
+    (tmp_path / "ja").mkdir()
+    book = build_pdf.Book(tmp_path / "ja", [], "ja", tmp_path / "work" / "assets")
+    src = book.asset(logo)
+    assert (tmp_path / "work" / src).read_text(encoding="utf-8") == "<svg/>"
+    assert book.asset(logo) == src  # copied once
