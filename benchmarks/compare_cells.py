@@ -86,8 +86,8 @@ def run_one(
         data["input_data"],
         data["correct_data"],
         epochs=epochs,
-        batch_size=settings.batch_size,
-        lr=settings.lr,
+        batch_size=settings.recipe.batch_size,
+        lr=settings.recipe.lr,
         snapshot_every=None,  # time the training alone
         verbose=False,
         seed=seed,

@@ -3,9 +3,9 @@
 Chapter 6 (Why an LSTM?) reads the cache, helpers/resources/memory_sweep.json, with
 ``helpers.results.read``: the full sweep (7 configurations x 6 lags x 10 seeds, 370 trainings
 once the hopeless ones are skipped, about 72 minutes of CPU) would not fit in the chapter's 30
-seconds. Every run gets the same recipe
-(``RecallSettings``: hidden size 32 unless the configuration says otherwise, Adam, clipping,
-1500 updates on fresh batches). Each row holds the test error (relative to chance level), the
+seconds. Every run gets the same recipe (``memory.RECIPE``: Adam, clipping, batches of fresh
+sequences) for the same budget (``memory.STEPS``, 1500 updates), at hidden size 32 unless the
+configuration says otherwise. Each row holds the test error (relative to chance level), the
 gradient reach of the remembered input before and after training, and the CPU time; rows at
 ``CURVE_LAGS`` also hold the whole reach curve. Training and scoring are chapter 6's own
 (``helpers.memory``; ``helpers.models.seeded_model`` builds the network); the rounding check's
@@ -36,8 +36,11 @@ from typing import NamedTuple, TypedDict
 from helpers.data import RECALL_CHANCE_MSE, delayed_recall
 from helpers.gradients import gradient_reach
 from helpers.memory import (
+    N_TEST,
+    RECIPE,
     SOLVED,
-    RecallSettings,
+    STEPS,
+    TEST_SEED,
     SweepRow,
     failure_lags,
     flush_denormals,
@@ -98,7 +101,7 @@ class Job(NamedTuple):
     hidden_size: int
     lag: int
     seed: int
-    settings: RecallSettings = RecallSettings()
+    steps: int = STEPS
     nudge: float = 0.0
 
 
@@ -106,7 +109,10 @@ class Sweep(TypedDict):
     """What ``run_sweep`` returns: the content of the cache."""
 
     description: str
-    settings: dict[str, object]  # the RecallSettings, as a dict
+    recipe: dict[str, object]  # memory.RECIPE, as a dict (training.Recipe(**it) rebuilds it)
+    steps: int  # updates per run
+    n_test: int  # memory.N_TEST, the sequences that score each network
+    test_seed: int  # memory.TEST_SEED
     configs: list[list[str | float | None]]  # [cell, keep_bias, hidden_size] of each
     lags: list[int]
     seeds: list[int]
@@ -131,16 +137,16 @@ def run_one(
     hidden_size: int,
     lag: int,
     seed: int,
-    settings: RecallSettings = RecallSettings(),
+    steps: int = STEPS,
     nudge: float = 0.0,
 ) -> Row:
     """Build, measure at initialisation, train, and score one network: one row of the cache."""
     model = seeded_model(cell, seed, hidden_size=hidden_size, keep_bias=keep_bias)
     nudge_weights(model, nudge)
-    probe, _ = delayed_recall(N_REACH, lag, seed=settings.test_seed)
+    probe, _ = delayed_recall(N_REACH, lag, seed=TEST_SEED)
     with flush_denormals():
         reach_init = gradient_reach(model, probe)
-    run = train_recall(model, lag, seed, settings)
+    run = train_recall(model, lag, seed, RECIPE, steps)
     with flush_denormals():
         reach = gradient_reach(model, probe)
     row: Row = {
@@ -149,7 +155,7 @@ def run_one(
         "hidden_size": hidden_size,
         "lag": lag,
         "seed": seed,
-        "error": _digits(recall_error(model, lag, settings)),
+        "error": _digits(recall_error(model, lag)),
         # the training loss over the last 100 updates, relative to chance as the error is
         "train_error": _digits(statistics.mean(run.losses[-100:]) / RECALL_CHANCE_MSE),
         "reach_init": _digits(float(reach_init[lag])),  # lag `lag`: the remembered input
@@ -180,7 +186,7 @@ def run_sweep(
     seeds: Iterable[int] = range(10),
     lags: Sequence[int] = LAGS,
     configs: Sequence[Config] = CONFIGS,
-    settings: RecallSettings = RecallSettings(),
+    steps: int = STEPS,
     *,
     jobs: int = 1,
     nudge_lags: Sequence[int] = NUDGE_LAGS,
@@ -229,9 +235,9 @@ def run_sweep(
                 for c in configs
                 if c not in live
             ]
-            level = [Job(*c, lag, seed, settings) for seed in seeds for c in live]
+            level = [Job(*c, lag, seed, steps) for seed in seeds for c in live]
             if lag in nudge_lags:
-                level += [Job(*c, lag, seeds[0], settings, NUDGE) for c in live]
+                level += [Job(*c, lag, seeds[0], steps, NUDGE) for c in live]
             todo = [job for job in level if _key(job) not in done]
             # longest first (GRUs are slowest), so that the processes finish together
             todo.sort(key=lambda job: job.cell != "gru")
@@ -247,12 +253,12 @@ def run_sweep(
                     flush=True,
                 )
             for c in live:
-                level_rows = [done[_key(Job(*c, lag, seed))] for seed in seeds]
+                level_rows = [done[_key(Job(*c, lag, seed, steps))] for seed in seeds]
                 by_config[c].append(level_rows)
                 rows += level_rows
                 if lag in nudge_lags:
                     plain = level_rows[0]
-                    nudged = done[_key(Job(*c, lag, seeds[0], settings, NUDGE))]
+                    nudged = done[_key(Job(*c, lag, seeds[0], steps, NUDGE))]
                     rounding.append(
                         {
                             "label": run_label(*c),
@@ -267,7 +273,10 @@ def run_sweep(
     return {
         "description": "Delayed recall: test error / chance level per cell, lag and seed "
         "(chapter 6).",
-        "settings": asdict(settings),
+        "recipe": asdict(RECIPE),
+        "steps": steps,
+        "n_test": N_TEST,
+        "test_seed": TEST_SEED,
         "configs": [list(c) for c in configs],
         "lags": list(lags),
         "seeds": seeds,
@@ -296,8 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--steps",
         type=int,
-        default=RecallSettings.steps,
-        help=f"updates per run (default {RecallSettings.steps}); more for a budget control",
+        default=STEPS,
+        help=f"updates per run (default {STEPS}); more for a budget control",
     )
     by_label = {run_label(*c): c for c in CONFIGS}
     parser.add_argument(
@@ -310,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         range(args.seeds),
         args.lags,
         [c for label, c in by_label.items() if label in args.only],
-        RecallSettings(steps=args.steps),
+        args.steps,
         jobs=args.jobs,
         nudge_lags=() if args.no_nudge else NUDGE_LAGS,
         partial=args.partial,

@@ -34,9 +34,10 @@ from typing import Any, TypedDict
 import torch
 
 from helpers.models import SequenceRegressor, seeded_model
-from helpers.recipes import LECTURE, WORKING, Recipe, fit, fresh_windows, make_split
+from helpers.recipes import LECTURE, WORKING, fit, fresh_windows, make_split
 from helpers.results import RESOURCES
 from helpers.scratch import lstm_forward
+from helpers.training import Recipe
 from lab.records import load_average, machine, save_cache, versions
 from lab.sine import GateStats, gate_stats, score
 

@@ -45,11 +45,12 @@ import torch
 
 from helpers import language, text
 from helpers.results import RESOURCES
+from helpers.training import Recipe
 from lab.records import save_json
 from lab.text import curve
 
 OUT = RESOURCES / "text_compare.json"
-N_TIME = language.BOOK_RECIPE.n_time
+N_TIME = language.N_TIME
 WIDE_RNN = 520  # units of the plain RNN as large as the LSTM: 300,588 weights to its 300,060
 TUNE_LRS = (1e-3, 2e-3, 5e-3, 1e-2)  # the rates tried for it (the LSTM's is 5e-3)
 TUNE_SEED = 100  # a seed that none of the compared runs uses
@@ -58,12 +59,11 @@ TUNE_SEED = 100  # a seed that none of the compared runs uses
 def windows_run(carry_state: bool, seed: int, steps: int, every: int) -> dict:
     """One run of the windows comparison: its curve and both final perplexities."""
     train_ids, held_out = text.split(text.encode(text.read_book()))
-    recipe = replace(language.BOOK_RECIPE, carry_state=carry_state)
     torch.manual_seed(seed)
     model = language.CharLM("lstm", 256)
     history = language.train_lm(
-        model, train_ids, recipe, steps=steps, every=every, held_out=held_out, seed=seed,
-        progress=False,
+        model, train_ids, language.BOOK_RECIPE, carry_state=carry_state, steps=steps,
+        every=every, held_out=held_out, seed=seed, progress=False,
     )  # fmt: skip
     return {
         "seed": seed,
@@ -114,7 +114,7 @@ def cells_run(
 
 
 def run_part(
-    recipe: language.Recipe,
+    recipe: Recipe,
     settings: dict[str, Any],
     seeds: list[int],
     variants: dict[str, Any],
@@ -123,7 +123,7 @@ def run_part(
 ) -> dict:
     """Run every variant for every seed (seed by seed) and gather them as one part."""
     start = time.process_time()
-    part = {"recipe": asdict(recipe), **settings, "seeds": seeds}
+    part = {"recipe": asdict(recipe), "n_time": N_TIME, **settings, "seeds": seeds}
     part["runs"] = {name: [] for name in variants}
     for seed in seeds:
         for name, variant in variants.items():

@@ -44,6 +44,7 @@ import torch
 
 from helpers import language, text
 from helpers.results import RESOURCES
+from helpers.training import Recipe
 from lab.records import save_json
 from lab.text import D2L_RECIPE, curve
 
@@ -51,7 +52,7 @@ OUT = RESOURCES / "text_speed.json"
 RECIPES = {"d2l": D2L_RECIPE, "book": language.BOOK_RECIPE}
 
 
-def run(recipe: language.Recipe, seed: int, budget: float, every: float) -> list[dict]:
+def run(recipe: Recipe, seed: int, budget: float, every: float) -> list[dict]:
     """Train from ``torch.manual_seed(seed)`` for ``budget`` CPU seconds; the checkpoints."""
     train_ids, held_out = text.split(text.encode(text.read_book()))
     torch.manual_seed(seed)
@@ -130,6 +131,7 @@ def main() -> None:
         "every_cpu_seconds": args.every,
         "seeds": list(range(args.seeds)),
         "recipes": {name: asdict(recipe) for name, recipe in RECIPES.items()},
+        "n_time": language.N_TIME,  # both recipes' windows
         "curves": {name: [] for name in RECIPES},
     }
     for seed in results["seeds"]:

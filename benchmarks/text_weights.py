@@ -117,6 +117,7 @@ def main() -> None:
     model.load_state_dict(best.weights)
     info = {
         "recipe": asdict(recipe),
+        "n_time": history.n_time,
         "lr_schedule": f"cosine from {args.lr} to 0 over {args.steps} updates",
         "seed": args.seed,
         "steps": args.steps,

@@ -12,6 +12,7 @@ Which runs the comparison makes, and where its file is, live with the script, in
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal, TypedDict
 
@@ -22,7 +23,7 @@ from helpers._checks import non_negative_int, one_of
 from helpers.data import make_windows, noisy_sine
 from helpers.forecast import closed_loop, one_step, rmse
 from helpers.models import CELLS
-from helpers.training import History
+from helpers.training import History, Recipe
 
 __all__ = ["RTOL", "CompareRow", "compare_rows", "evaluate", "make_data"]
 
@@ -46,8 +47,21 @@ class Settings:
     data_seed: int = 0  # one dataset for all runs: runs differ only in weights and shuffling
     n_time: int = 10  # steps per input window
     hidden_size: int = 64
-    batch_size: int = 8
-    lr: float = 0.01  # plain SGD, as in the lecture
+    recipe: Recipe = dataclasses.field(
+        default_factory=Recipe
+    )  # the lecture's: SGD 0.01, batches of 8
+
+    def __post_init__(self) -> None:
+        # the comparison trains with chapter 3's loop, which steps plain SGD: other recipes
+        # are chapter 6's (recipes.fit)
+        if not isinstance(self.recipe, Recipe):
+            raise TypeError(f"recipe must be a training.Recipe, got {type(self.recipe).__name__}.")
+        if (self.recipe.optimizer, self.recipe.clip, self.recipe.keep_bias) != ("sgd", None, None):
+            raise ValueError(
+                "the comparison trains with plain SGD, unclipped, from PyTorch's initialisation; "
+                f"got {self.recipe.label}. Vary only lr and batch_size here (chapter 6's "
+                "recipes.fit trains the others)."
+            )
 
 
 class CompareRow(TypedDict):

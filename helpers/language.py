@@ -24,19 +24,13 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from torch import nn, optim
+from torch import nn
 
 from helpers import text
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
 from helpers.models import CELLS, eval_mode
 from helpers.results import RESOURCES
-from helpers.training import (
-    OPTIMIZERS,
-    ClippedOptimizer,
-    TrainingDiverged,
-    threads,
-    want_progress,
-)
+from helpers.training import Recipe, TrainingDiverged, threads, want_progress
 
 __all__ = [
     "BOOK_RECIPE",
@@ -44,7 +38,7 @@ __all__ = [
     "CharLM",
     "Checkpoint",
     "LMHistory",
-    "Recipe",
+    "N_TIME",
     "detach_state",
     "generate",
     "load_trained",
@@ -197,40 +191,10 @@ def ngram_losses(
     return torch.tensor(nll, dtype=torch.float64)
 
 
-@dataclass(frozen=True)
-class Recipe:
-    """How to train: optimiser, batches, clipping, and whether the state is carried over."""
-
-    optimizer: str = "adam"  # "adam" or "sgd"
-    lr: float = 5e-3  # learning rate
-    batch_size: int = 32  # rows of text read side by side
-    n_time: int = 35  # steps per window: how far back each update's gradient reaches
-    clip: float | None = 1.0  # largest gradient norm (clip_grad_norm_), None: no clipping
-    carry_state: bool = True  # True: TBPTT over consecutive windows; False: random windows
-    dropout: float | None = None  # share of the LSTM's outputs zeroed; None: keep the model's
-
-    def __post_init__(self) -> None:
-        one_of("optimizer", self.optimizer, OPTIMIZERS)
-        real_number("lr", self.lr, "a positive finite number", low=0, low_open=True)
-        positive_int("batch_size", self.batch_size)
-        positive_int("n_time", self.n_time)
-        if self.clip is not None:
-            real_number("clip", self.clip, "a positive finite number or None", low=0, low_open=True)
-        if self.dropout is not None:
-            real_number("dropout", self.dropout, "a probability in [0, 1) or None", low=0)
-            if self.dropout >= 1:
-                raise ValueError(
-                    f"dropout must be below 1 (1 drops everything), got {self.dropout}."
-                )
-
-    def make_optimizer(self, model: nn.Module) -> optim.Optimizer:
-        """The optimiser this recipe names, over ``model``'s parameters."""
-        return OPTIMIZERS[self.optimizer](model.parameters(), lr=self.lr)
-
-
 # the book's: d2l's batches and clipping (benchmarks/lab/text.py: D2L_RECIPE), Adam, and
-# dropout 0.5 on the LSTM's outputs
-BOOK_RECIPE = Recipe(optimizer="adam", lr=5e-3, batch_size=32, n_time=35, clip=1.0, dropout=0.5)
+# dropout 0.5 on the LSTM's outputs; windows of N_TIME characters, as d2l's
+BOOK_RECIPE = Recipe(optimizer="adam", lr=5e-3, batch_size=32, clip=1.0, dropout=0.5)
+N_TIME = 35  # steps per window: how far back each update's gradient reaches
 
 
 @dataclass
@@ -248,9 +212,11 @@ class Checkpoint:
 
 @dataclass
 class LMHistory:
-    """What ``train_lm`` returns: its recipe and a checkpoint at each evaluation."""
+    """What ``train_lm`` returns: its recipe, how it cut the text, and the checkpoints."""
 
     recipe: Recipe
+    n_time: int = N_TIME  # steps per window
+    carry_state: bool = True  # TBPTT over consecutive windows; False: random windows
     checkpoints: list[Checkpoint] = field(default_factory=list)
 
     @property
@@ -259,21 +225,19 @@ class LMHistory:
         return self.checkpoints[-1]
 
 
-def _batches(ids: torch.Tensor, recipe: Recipe, generator: torch.Generator) -> Iterator:
+def _batches(
+    ids: torch.Tensor, batch_size: int, n_time: int, carry_state: bool, generator: torch.Generator
+) -> Iterator:
     """Endless (inputs, targets, carry) batches; ``None`` marks the start of a new epoch."""
     while True:
-        if recipe.carry_state:
+        if carry_state:
             # a new random offset every epoch, as d2l does: windows start at other places
-            offset = int(torch.randint(0, recipe.n_time, (1,), generator=generator))
+            offset = int(torch.randint(0, n_time, (1,), generator=generator))
             yield None
-            for inputs, targets in text.sequential_batches(
-                ids, recipe.batch_size, recipe.n_time, offset=offset
-            ):
+            for inputs, targets in text.sequential_batches(ids, batch_size, n_time, offset=offset):
                 yield inputs, targets, True
         else:
-            inputs, targets = text.random_windows(
-                ids, recipe.batch_size, recipe.n_time, generator=generator
-            )
+            inputs, targets = text.random_windows(ids, batch_size, n_time, generator=generator)
             yield inputs, targets, False
 
 
@@ -282,6 +246,8 @@ def train_lm(
     ids: torch.Tensor,
     recipe: Recipe = BOOK_RECIPE,
     *,
+    n_time: int = N_TIME,
+    carry_state: bool = True,
     steps: int | None = None,
     cpu_seconds: float | None = None,
     every: float,
@@ -297,6 +263,10 @@ def train_lm(
 ) -> LMHistory:
     """Train ``model`` to predict the next token of ``ids``; checkpoint every ``every``.
 
+    The text is read in batches of ``recipe.batch_size`` windows of ``n_time`` characters:
+    consecutive windows, the state carried from one to the next (truncated BPTT), or with
+    ``carry_state=False`` random windows that each start from a zero state.
+
     Give ``steps`` (a number of updates, the same on every machine) or ``cpu_seconds`` (CPU
     time spent in updates, what a benchmark compares); ``every`` counts in the same unit. At
     each checkpoint, and at the end, it records the mean training loss since the last one,
@@ -311,7 +281,10 @@ def train_lm(
     """
     ids = _check_ids("ids", ids)
     if not isinstance(recipe, Recipe):
-        raise TypeError(f"recipe must be a language.Recipe, got {type(recipe).__name__}.")
+        raise TypeError(f"recipe must be a training.Recipe, got {type(recipe).__name__}.")
+    n_time = positive_int("n_time", n_time)
+    if not isinstance(carry_state, bool):
+        raise TypeError(f"carry_state must be True or False, got {carry_state!r}.")
     if (steps is None) == (cpu_seconds is None):
         raise ValueError(
             "give exactly one of steps (a number of updates) or cpu_seconds (CPU time); "
@@ -328,17 +301,17 @@ def train_lm(
     sample_length = non_negative_int("sample_length", sample_length)
     lr_schedule = one_of("lr_schedule", lr_schedule, ("constant", "cosine"))
     # fail now, not at the first checkpoint, if the data or the prompt cannot work
-    next(text.sequential_batches(ids, recipe.batch_size, recipe.n_time))
+    next(text.sequential_batches(ids, recipe.batch_size, n_time))
     if prompt is not None:
         _prompt_ids(prompt)
 
     generator = torch.Generator().manual_seed(seed)
-    optimizer = recipe.make_optimizer(model)
     # records every update's gradient norm before clipping; clip None: math.inf only measures
-    clipping = ClippedOptimizer(optimizer, recipe.clip or math.inf)
+    clipping = recipe.make_optimizer(model)
+    optimizer = clipping.optimizer
     if recipe.dropout is not None:
         model.drop.p = recipe.dropout
-    history = LMHistory(recipe)
+    history = LMHistory(recipe, n_time, carry_state)
     bar = None
     if want_progress(progress):
         from tqdm.auto import tqdm  # imported here: only live sessions draw a bar
@@ -382,7 +355,7 @@ def train_lm(
             checkpoint(0, 0.0, [], [])  # the untrained model
             next_mark = every
             model.train()
-            for batch in _batches(ids, recipe, generator):
+            for batch in _batches(ids, recipe.batch_size, n_time, carry_state, generator):
                 if batch is None:  # a new epoch starts from a zero state
                     state = None
                     continue

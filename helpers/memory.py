@@ -1,8 +1,9 @@
 """Delayed recall: train a cell to carry one value through ``lag`` steps, and score it (chapter 6).
 
 Chapter 6 (Why an LSTM?) trains RNN, LSTM and GRU networks on ``data.delayed_recall`` with
-one recipe (``RecallSettings``) and asks at which lag each fails. ``train_recall`` trains one
-network (``models.seeded_model`` builds it) and ``recall_error`` scores it on fresh sequences;
+one recipe (``RECIPE``) for one budget (``STEPS`` updates) and asks at which lag each fails.
+``train_recall`` trains one network (``models.seeded_model`` builds it; the chapter writes the
+loop out) and ``recall_error`` scores it on ``N_TEST`` fresh sequences;
 ``benchmarks/memory_sweep.py`` runs the whole sweep (cells × lags × seeds) and caches it in
 ``helpers/resources/memory_sweep.json`` (package data: a notebook handed out alone finds it),
 which ``results.read`` reads and ``summarize_sweep`` and ``failure_lags`` condense.
@@ -24,13 +25,16 @@ from torch import nn
 from helpers._checks import non_negative_int, one_of, positive_int, real_number
 from helpers.data import RECALL_CHANCE_MSE, delayed_recall
 from helpers.models import CELLS, eval_mode
-from helpers.training import ClippedOptimizer, TrainingDiverged, threads
+from helpers.training import Recipe, TrainingDiverged, threads
 
 __all__ = [
+    "HIDDEN_SIZE",
+    "RECIPE",
     "SOLVED",
+    "STEPS",
+    "TEST_SEED",
     "LagSummary",
     "RecallRun",
-    "RecallSettings",
     "failure_lags",
     "recall_error",
     "run_label",
@@ -41,17 +45,11 @@ __all__ = [
 SOLVED = 0.1  # a run solves a lag if its error is below a tenth of chance level (R² > 0.9)
 
 
-@dataclass(frozen=True)
-class RecallSettings:
-    """The one recipe every cell gets on the recall task: same size, same budget."""
-
-    hidden_size: int = 32  # units of the recurrent layer
-    batch_size: int = 64  # sequences per update
-    steps: int = 1500  # Adam updates, each on a fresh batch: the budget
-    lr: float = 3e-3  # Adam's learning rate
-    clip: float = 1.0  # largest gradient norm (torch.nn.utils.clip_grad_norm_)
-    n_test: int = 1000  # fresh sequences that score a trained network
-    test_seed: int = 1_000_000  # the test sequences' seed, apart from every training seed
+# the one recipe every cell gets on the recall task, with the same size and the same budget
+RECIPE = Recipe("adam", 3e-3, batch_size=64, clip=1.0)  # each batch: 64 fresh sequences
+STEPS = 1500  # updates: the budget
+HIDDEN_SIZE = 32  # units of the recurrent layer
+N_TEST, TEST_SEED = 1000, 1_000_000  # the sequences that score a network, apart from training's
 
 
 @dataclass
@@ -93,25 +91,27 @@ def _check_config(cell: object, keep_bias: object) -> tuple[str, float | None]:
 def run_label(cell: str, keep_bias: float | None = None, hidden_size: int = 32) -> str:
     """How tables and plots name a configuration: "LSTM", "LSTM, forget bias 5", "RNN, 64 units".
 
-    The size is named only when it is not the sweep's usual ``RecallSettings.hidden_size``.
+    The size is named only when it is not the sweep's usual ``HIDDEN_SIZE``.
     """
     cell, keep_bias = _check_config(cell, keep_bias)
     label = cell.upper()
     if keep_bias is not None:
         label += f", {'forget' if cell == 'lstm' else 'update'} bias {keep_bias:g}"
-    if positive_int("hidden_size", hidden_size) != RecallSettings.hidden_size:
+    if positive_int("hidden_size", hidden_size) != HIDDEN_SIZE:
         label += f", {hidden_size} units"
     return label
 
 
 def train_recall(
-    model: nn.Module, lag: int, seed: int, settings: RecallSettings = RecallSettings()
+    model: nn.Module, lag: int, seed: int, recipe: Recipe = RECIPE, steps: int = STEPS
 ) -> RecallRun:
-    """Train ``model`` on delayed recall at ``lag`` with the recipe of ``settings``.
+    """Train ``model`` on delayed recall at ``lag``: ``steps`` updates with ``recipe``.
 
-    Every update draws a fresh batch from a generator seeded by ``seed``: Adam, MSE, the
-    gradient's norm clipped to ``settings.clip``. One thread, subnormal floats flushed
-    (``flush_denormals``). The model is changed in place and returned in the ``RecallRun``.
+    Every update draws a fresh batch of ``recipe.batch_size`` sequences from a generator
+    seeded by ``seed``: the recipe's optimiser on the MSE, the gradient's norm clipped to
+    ``recipe.clip``. One thread, subnormal floats flushed (``flush_denormals``). The model is
+    changed in place and returned in the ``RecallRun``. The recipe's ``keep_bias`` is an
+    initialisation: build the model with it (``models.seeded_model``).
     """
     if not isinstance(model, nn.Module):
         raise TypeError(
@@ -120,39 +120,40 @@ def train_recall(
         )
     lag = positive_int("lag", lag)
     seed = non_negative_int("seed", seed)
-    optimizer = ClippedOptimizer(
-        torch.optim.Adam(model.parameters(), lr=settings.lr), settings.clip
-    )
+    steps = positive_int("steps", steps)
+    if not isinstance(recipe, Recipe):
+        raise TypeError(f"recipe must be a training.Recipe, got {type(recipe).__name__}.")
+    optimizer = recipe.make_optimizer(model)
     loss_func = nn.MSELoss()
     generator = torch.Generator().manual_seed(seed)
     losses = []
     with flush_denormals():
         start = time.process_time()
         model.train()
-        for step in range(settings.steps):
-            inputs, targets = delayed_recall(settings.batch_size, lag, generator=generator)
+        for step in range(steps):
+            inputs, targets = delayed_recall(recipe.batch_size, lag, generator=generator)
             loss = loss_func(model(inputs), targets)
             optimizer.zero_grad()
             loss.backward()
-            optimizer.step()  # clips the gradient's norm to settings.clip first
+            optimizer.step()  # clips the gradient's norm to recipe.clip first
             losses.append(loss.item())
             if not math.isfinite(losses[-1]):
                 raise TrainingDiverged(
                     f"the loss became {losses[-1]} at step {step} (lag {lag}, seed {seed}); "
-                    "lower settings.lr or settings.clip."
+                    "lower the recipe's lr or clip."
                 )
         seconds = time.process_time() - start
     return RecallRun(model, losses, seconds)
 
 
-def recall_error(model: nn.Module, lag: int, settings: RecallSettings = RecallSettings()) -> float:
-    """Test MSE on ``settings.n_test`` fresh sequences, divided by chance level (1/3).
+def recall_error(model: nn.Module, lag: int) -> float:
+    """Test MSE on ``N_TEST`` fresh sequences, divided by chance level (1/3).
 
     0 is perfect recall; 1 is what always answering 0 scores. The test sequences come from
-    ``settings.test_seed``, the same for every network, and from no training batch.
+    ``TEST_SEED``, the same for every network, and from no training batch.
     """
     lag = positive_int("lag", lag)
-    inputs, targets = delayed_recall(settings.n_test, lag, seed=settings.test_seed)
+    inputs, targets = delayed_recall(N_TEST, lag, seed=TEST_SEED)
     with eval_mode(model), flush_denormals():
         mse = torch.mean((model(inputs) - targets) ** 2).item()
     return mse / RECALL_CHANCE_MSE

@@ -1,10 +1,11 @@
 """Training recipes for the sine model, judged on a later stretch of the series (chapter 6).
 
-A ``Recipe`` names what chapter 6 (Why an LSTM?) varies: the optimiser and its learning rate,
-the starting bias of the gate that keeps memory (``models.set_keep_bias``) and gradient
-clipping. ``fit`` trains with chapter 3's loop (``training.train``, one epoch at a time) and
-after every epoch scores the model one step ahead on validation windows cut from later in
-time (``data.chronological_split``), keeping the weights of the best epoch: early stopping.
+A recipe (``training.Recipe``) names what chapter 6 (Why an LSTM?) varies: the optimiser and
+its learning rate, the starting bias of the gate that keeps memory (``models.set_keep_bias``)
+and gradient clipping; ``LECTURE`` and ``WORKING`` are the two the chapter starts from. ``fit``
+trains with chapter 3's loop (``training.train``, one epoch at a time) and after every epoch
+scores the model one step ahead on validation windows cut from later in time
+(``data.chronological_split``), keeping the weights of the best epoch: early stopping.
 ``fresh_windows`` draws the validation stretch again with new noise.
 ``benchmarks/sine_recipes.py`` trains every recipe over seeds, scores each run (one step ahead
 on the validation windows and on fresh noise, and in a closed loop past the end of the data:
@@ -21,10 +22,10 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from helpers._checks import non_negative_int, one_of, positive_int, real_number
+from helpers._checks import non_negative_int, positive_int
 from helpers.data import Split, chronological_split, make_windows, noisy_sine, sine_at_steps
 from helpers.forecast import one_step
-from helpers.training import OPTIMIZERS, ClippedOptimizer, train
+from helpers.training import Recipe, train
 
 __all__ = [
     "FORECAST_STEPS",
@@ -32,7 +33,6 @@ __all__ = [
     "N_TIME",
     "WORKING",
     "Fit",
-    "Recipe",
     "fit",
     "fresh_windows",
     "make_split",
@@ -40,36 +40,6 @@ __all__ = [
 
 N_TIME, N_VALID = 10, 20  # the lecture's windows; the last 20 of them validate
 FORECAST_STEPS = 80  # closed loop from the end of training (t = 70) to t = 149, past the data
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """How to train: optimiser and learning rate, keep-gate bias at the start, clipping."""
-
-    optimizer: str = "sgd"  # "sgd" (the lecture's) or "adam"
-    lr: float = 0.01  # the lecture's SGD learning rate
-    keep_bias: float | None = None  # forget (LSTM) or update (GRU) gate bias; None: PyTorch's
-    clip: float | None = None  # largest gradient norm per update; None: no clipping
-
-    def __post_init__(self) -> None:
-        one_of("optimizer", self.optimizer, OPTIMIZERS)
-        real_number("lr", self.lr, "a positive finite number", low=0, low_open=True)
-        if self.clip is not None:
-            real_number(
-                "clip", self.clip, "a positive finite number (or None)", low=0, low_open=True
-            )
-        if self.keep_bias is not None:
-            real_number("keep_bias", self.keep_bias, "a finite number (or None)")
-
-    @property
-    def label(self) -> str:
-        """A short name, e.g. "SGD 0.01" or "Adam 0.003, bias 1, clip 1"."""
-        parts = [f"{'SGD' if self.optimizer == 'sgd' else 'Adam'} {self.lr:g}"]
-        if self.keep_bias is not None:
-            parts.append(f"bias {self.keep_bias:g}")
-        if self.clip is not None:
-            parts.append(f"clip {self.clip:g}")
-        return ", ".join(parts)
 
 
 LECTURE = Recipe()  # SGD with learning rate 0.01, PyTorch's initialisation, no clipping
@@ -104,13 +74,12 @@ def fit(
     *,
     epochs: int = 1000,
     seed: int = 0,
-    batch_size: int = 8,
     fresh: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None,
     fresh_every: int = 10,
 ) -> Fit:
     """Train ``model`` on ``split``'s training windows, validating after every epoch.
 
-    Each epoch is one call of chapter 3's ``training.train`` (shuffled batches of
+    Each epoch is one call of chapter 3's ``training.train`` (shuffled batches of the recipe's
     ``batch_size``, MSE) with the recipe's optimiser, clipped if the recipe says so. The
     model ends with its *last* epoch's weights; ``Fit.best_state`` holds the best epoch's.
     With ``fresh`` (from ``fresh_windows``) the error on fresh noise is recorded too, every
@@ -125,8 +94,9 @@ def fit(
     epochs = positive_int("epochs", epochs)
     seed = non_negative_int("seed", seed)
     fresh_every = positive_int("fresh_every", fresh_every)
-    optimizer = OPTIMIZERS[recipe.optimizer](model.parameters(), lr=recipe.lr)
-    clipped = ClippedOptimizer(optimizer, math.inf if recipe.clip is None else recipe.clip)
+    if not isinstance(recipe, Recipe):
+        raise TypeError(f"recipe must be a training.Recipe, got {type(recipe).__name__}.")
+    clipped = recipe.make_optimizer(model)
     result = Fit()
     best = math.inf
     for epoch in range(epochs):
@@ -135,7 +105,7 @@ def fit(
             split.input_train,
             split.correct_train,
             epochs=1,
-            batch_size=batch_size,
+            batch_size=recipe.batch_size,
             optimizer=clipped,
             snapshot_every=None,
             verbose=False,

@@ -5,9 +5,11 @@ per epoch, a closed-loop forecast at every displayed epoch) with less overhead p
 index batches instead of a ``DataLoader``, and one thread, since at this size the cost of
 each step is Python and dispatch, not arithmetic (``benchmarks/train_speed.py`` measures it).
 
-Two small utilities of every training loop in the package live here too: ``threads`` sets
-PyTorch's intra-op threads for a block, and ``want_progress`` decides whether to draw a
-progress bar (``memory`` and ``language`` use both).
+What every training loop of the book shares lives here too: ``Recipe``, the one type that
+says how a model is trained (chapter 6's sine recipes and recall task, chapter 7's text),
+``ClippedOptimizer``, which a recipe's ``make_optimizer`` returns, ``threads``, which sets
+PyTorch's intra-op threads for a block, and ``want_progress``, which decides whether to draw
+a progress bar.
 """
 
 from __future__ import annotations
@@ -23,10 +25,17 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn, optim
 
-from helpers._checks import all_finite, as_float_tensor, int_or_none, positive_int, real_number
+from helpers._checks import (
+    all_finite,
+    as_float_tensor,
+    int_or_none,
+    one_of,
+    positive_int,
+    real_number,
+)
 from helpers.forecast import closed_loop
 
-__all__ = ["History", "Snapshot", "TrainingDiverged", "train"]
+__all__ = ["History", "Recipe", "Snapshot", "TrainingDiverged", "train"]
 
 # the optimisers a recipe can name (chapters 6 and 7): the lecture's SGD, and Adam
 OPTIMIZERS = {"sgd": optim.SGD, "adam": optim.Adam}
@@ -78,6 +87,70 @@ class ClippedOptimizer:
         norm = nn.utils.clip_grad_norm_(self.params, self.max_norm)
         self.norms.append(float(norm))
         self.optimizer.step()
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to train: the optimiser and its learning rate, the batch size, gradient clipping,
+    and the two settings of the model that a recipe chooses with them.
+
+    The one training configuration of the book: chapter 6's sine recipes (``recipes.LECTURE``,
+    ``recipes.WORKING``) and its recall task (``memory.RECIPE``), and chapter 7's text
+    (``language.BOOK_RECIPE``). What a task adds (how many updates, how the data are cut) is
+    an argument of its loop, not a field here. ``keep_bias`` is an initialisation, which
+    ``models.seeded_model`` applies; ``dropout`` replaces a ``language.CharLM``'s own.
+    """
+
+    optimizer: str = "sgd"  # "sgd" (the lecture's) or "adam"
+    lr: float = 0.01  # the lecture's SGD learning rate
+    batch_size: int = 8  # samples per update, the lecture's 8
+    clip: float | None = None  # largest gradient norm per update; None: no clipping
+    keep_bias: float | None = None  # forget (LSTM) or update (GRU) gate bias; None: PyTorch's
+    dropout: float | None = None  # share of the outputs zeroed (chapter 7); None: the model's
+
+    def __post_init__(self) -> None:
+        one_of("optimizer", self.optimizer, OPTIMIZERS)
+        real_number("lr", self.lr, "a positive finite number", low=0, low_open=True)
+        positive_int("batch_size", self.batch_size)
+        if self.clip is not None:
+            real_number(
+                "clip", self.clip, "a positive finite number (or None)", low=0, low_open=True
+            )
+        if self.keep_bias is not None:
+            real_number("keep_bias", self.keep_bias, "a finite number (or None)")
+        if self.dropout is not None:
+            real_number("dropout", self.dropout, "a probability in [0, 1) (or None)", low=0)
+            if self.dropout >= 1:
+                raise ValueError(
+                    f"dropout must be below 1 (1 drops everything), got {self.dropout}."
+                )
+
+    @property
+    def label(self) -> str:
+        """A short name, e.g. "SGD 0.01" or "Adam 0.003, bias 1, clip 1".
+
+        The batch size and dropout are named only when they are not the lecture's 8 and none.
+        """
+        parts = [f"{'SGD' if self.optimizer == 'sgd' else 'Adam'} {self.lr:g}"]
+        if self.batch_size != 8:
+            parts.append(f"batches of {self.batch_size}")
+        if self.keep_bias is not None:
+            parts.append(f"bias {self.keep_bias:g}")
+        if self.clip is not None:
+            parts.append(f"clip {self.clip:g}")
+        if self.dropout is not None:
+            parts.append(f"dropout {self.dropout:g}")
+        return ", ".join(parts)
+
+    def make_optimizer(self, model: nn.Module) -> ClippedOptimizer:
+        """The recipe's optimiser over ``model``'s parameters, clipping as the recipe says.
+
+        With ``clip`` None it clips nothing (``math.inf``) but still records every norm.
+        """
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"model must be an nn.Module, got {type(model).__name__}.")
+        optimizer = OPTIMIZERS[self.optimizer](model.parameters(), lr=self.lr)
+        return ClippedOptimizer(optimizer, math.inf if self.clip is None else self.clip)
 
 
 @contextlib.contextmanager

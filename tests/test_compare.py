@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from helpers import compare
+from helpers import compare, training
 
 
 def _row(cell, epochs, seed, rmse, loss=0.02, one_step=0.015, spe=0.005):
@@ -42,6 +42,10 @@ def test_evaluate_scores_a_trained_model_as_one_labelled_row():
     from helpers.models import SequenceRegressor
     from helpers.training import train
 
+    with pytest.raises(ValueError, match="plain SGD"):
+        compare.Settings(recipe=training.Recipe("adam", 0.003))
+    with pytest.raises(TypeError, match="training.Recipe"):
+        compare.Settings(recipe={"lr": 0.01})
     settings = compare.Settings(n_points=24, n_time=4, hidden_size=4)
     data = compare.make_data(settings)
     model = SequenceRegressor("lstm", hidden_size=4)

@@ -8,6 +8,7 @@ import json
 import math
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -89,7 +90,7 @@ def test_run_comparison_bad_arguments():
 def test_the_shipped_comparison_has_the_promised_shape():
     info, rows = results.load("rnn_vs_lstm")
     assert CACHE.is_file() and CACHE.stem == "rnn_vs_lstm"
-    assert info["settings"] == vars(compare.Settings())  # the defaults chapter 5 uses
+    assert info["settings"] == asdict(compare.Settings())  # the defaults chapter 5 uses
     assert [tuple(run) for run in info["runs"]] == list(RUNS)
     assert len(info["seeds"]) >= 5
     keys = set(zip(rows["cell"], rows["epochs"], rows["seed"], strict=True))

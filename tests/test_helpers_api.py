@@ -34,7 +34,6 @@ RETURNED = {
     "data.Split": "recipes.make_split",
     "language.Checkpoint": "language.train_lm",  # the entries of LMHistory.checkpoints
     "language.LMHistory": "language.train_lm",
-    "language.Recipe": "language.BOOK_RECIPE",  # its type
     "memory.LagSummary": "memory.summarize_sweep",
     "memory.RecallRun": "memory.train_recall",
     "recipes.Fit": "recipes.fit",

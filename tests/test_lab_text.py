@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from helpers import language, text
+from helpers.training import Recipe
 from lab.text import D2L_RECIPE, curve, save_trained
 
 TINY = text.encode(text.read_book()[2000:8000])  # a short stretch: each run under a second
@@ -20,22 +21,22 @@ def small_model() -> language.CharLM:
 
 
 def run(steps: int, every: int, **kwargs) -> language.LMHistory:
-    recipe = language.Recipe(batch_size=4, n_time=10, lr=1e-2)
+    recipe = Recipe("adam", 1e-2, batch_size=4, clip=1.0)
     return language.train_lm(
-        small_model(), TINY, recipe, steps=steps, every=every, progress=False, **kwargs
+        small_model(), TINY, recipe, n_time=10, steps=steps, every=every, progress=False, **kwargs
     )
 
 
 def test_d2l_recipe_is_d2l_s():
     r = D2L_RECIPE
-    got = (r.optimizer, r.lr, r.batch_size, r.n_time, r.clip, r.carry_state, r.dropout)
-    assert got == ("sgd", 1.0, 32, 35, 1.0, True, 0.0)
-    assert isinstance(r.make_optimizer(small_model()), torch.optim.SGD)
+    got = (r.optimizer, r.lr, r.batch_size, r.clip, r.dropout)
+    assert got == ("sgd", 1.0, 32, 1.0, 0.0)  # and windows of 35 characters: language.N_TIME
+    assert isinstance(r.make_optimizer(small_model()).optimizer, torch.optim.SGD)
 
 
 def test_book_recipe_uses_the_same_batches():
     book, d2l = language.BOOK_RECIPE, D2L_RECIPE
-    assert (book.batch_size, book.n_time, book.clip) == (d2l.batch_size, d2l.n_time, d2l.clip)
+    assert (book.batch_size, book.clip) == (d2l.batch_size, d2l.clip)
     assert (book.optimizer, book.dropout) == ("adam", 0.5)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import memory, results
+from helpers import memory, results, training
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "memory_sweep.py"
@@ -32,7 +32,12 @@ def _key(row: dict) -> tuple:
 
 
 def test_cache_matches_the_script(cached):
-    assert cached["settings"] == vars(memory.RecallSettings())
+    assert training.Recipe(**cached["recipe"]) == memory.RECIPE
+    assert (cached["steps"], cached["n_test"], cached["test_seed"]) == (
+        memory.STEPS,
+        memory.N_TEST,
+        memory.TEST_SEED,
+    )
     assert [tuple(c) for c in cached["configs"]] == list(memory_sweep.CONFIGS)
     assert cached["lags"] == list(memory_sweep.LAGS) and min(cached["lags"]) <= 5
     assert max(cached["lags"]) >= 100 and len(cached["seeds"]) >= 5
@@ -106,9 +111,9 @@ def budget() -> dict:
 
 def test_budget_control_gives_more_updates_at_the_failing_lags(budget, cached):
     # the same recipe but the number of updates, at the lags where configurations fail
-    base = dict(cached["settings"])
-    assert budget["settings"]["steps"] >= 2 * base.pop("steps")
-    assert {k: v for k, v in budget["settings"].items() if k != "steps"} == base
+    assert budget["steps"] >= 2 * cached["steps"]
+    same = ("recipe", "n_test", "test_seed")
+    assert {k: budget[k] for k in same} == {k: cached[k] for k in same}
     assert budget["skipped"] == [] and len(budget["seeds"]) >= 5
     summary = memory.summarize_sweep(budget["rows"])
     fail_at = memory.failure_lags(memory.summarize_sweep(cached["rows"]))

@@ -9,7 +9,8 @@ import torch
 
 from helpers import recipes
 from helpers.models import seeded_model
-from helpers.recipes import LECTURE, WORKING, Recipe, fit
+from helpers.recipes import LECTURE, WORKING, fit
+from helpers.training import Recipe
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +29,24 @@ def test_recipe_labels_and_checks():
         Recipe("adam", 0.01, clip=-1.0)
     with pytest.raises(ValueError, match="keep_bias"):
         Recipe("adam", 0.01, keep_bias=math.nan)
+    with pytest.raises(ValueError, match="batch_size"):
+        Recipe("adam", 0.01, batch_size=0)
+    with pytest.raises(ValueError, match="dropout"):
+        Recipe("adam", 0.01, dropout=1.0)
+    assert Recipe("sgd", 1.0, batch_size=32, clip=1.0, dropout=0.0).label == (
+        "SGD 1, batches of 32, clip 1, dropout 0"
+    )
+
+
+def test_a_recipe_makes_its_optimizer_clipped_as_it_says():
+    model = seeded_model("rnn", 0, hidden_size=4)
+    plain = LECTURE.make_optimizer(model)
+    assert isinstance(plain.optimizer, torch.optim.SGD) and plain.max_norm == math.inf
+    clipped = WORKING.make_optimizer(model)
+    assert isinstance(clipped.optimizer, torch.optim.Adam) and clipped.max_norm == 1.0
+    assert clipped.optimizer.param_groups[0]["lr"] == 0.003
+    with pytest.raises(TypeError, match="nn.Module"):
+        LECTURE.make_optimizer("model")
 
 
 def test_fit_records_curves_and_keeps_the_best_epoch(split):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import recipes, results
+from helpers import recipes, results, training
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "sine_recipes.py"
@@ -28,7 +28,7 @@ def cached() -> dict:
 
 
 def _key(row: dict) -> tuple:
-    return (row["cell"], recipes.Recipe(**row["recipe"]), row["seed"])
+    return (row["cell"], training.Recipe(**row["recipe"]), row["seed"])
 
 
 def test_cache_covers_the_factorial_and_the_cells(cached):

@@ -12,13 +12,15 @@ from pathlib import Path
 
 import torch
 
-from helpers.language import WEIGHTS, CharLM, LMHistory, Recipe
+from helpers.language import WEIGHTS, CharLM, LMHistory
+from helpers.training import Recipe
 
 __all__ = ["D2L_RECIPE", "curve", "save_trained"]
 
 # Dive into Deep Learning's recipe for this model (d2l.ai, "Recurrent Neural Networks"), which
-# text_speed.py races the book's (language.BOOK_RECIPE: the same batches and clipping)
-D2L_RECIPE = Recipe(optimizer="sgd", lr=1.0, batch_size=32, n_time=35, clip=1.0, dropout=0.0)
+# text_speed.py races the book's (language.BOOK_RECIPE: the same batches and clipping; d2l's
+# windows are 35 characters too, language.N_TIME)
+D2L_RECIPE = Recipe(optimizer="sgd", lr=1.0, batch_size=32, clip=1.0, dropout=0.0)
 
 
 def curve(history: LMHistory) -> list[dict[str, float]]:
