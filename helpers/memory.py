@@ -29,6 +29,7 @@ from helpers.training import Recipe, TrainingDiverged, threads
 
 __all__ = [
     "HIDDEN_SIZE",
+    "N_TEST",
     "RECIPE",
     "SOLVED",
     "STEPS",
