@@ -103,13 +103,10 @@ def _check_temperature(fn: Callable[..., Any]) -> str:
             k=k, temperature=temperature
         )
         got = call_answer(fn, case, logits.clone(), temperature)
-        expected = torch.softmax(logits / temperature, dim=-1)
-        mistakes = [
-            (torch.softmax(logits * temperature, dim=-1), N_("you multiplied by the temperature")),
-            (
-                torch.softmax(logits, dim=-1),
-                N_("the temperature has no effect in your function"),
-            ),
+        expected = temperature_probs(logits, temperature)  # the reference
+        mistakes = [  # the reference at another temperature, or the logits not yet a softmax
+            (temperature_probs(logits, 1 / temperature), N_("you multiplied by the temperature")),
+            (temperature_probs(logits, 1.0), N_("the temperature has no effect in your function")),
             (logits / temperature, N_("turn the scaled logits into probabilities with softmax")),
         ]
         expect_close("probabilities", got, expected, case, mistakes)
