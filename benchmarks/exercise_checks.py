@@ -19,8 +19,8 @@ from helpers.exercises import CHAPTERS
 
 
 def reference_answers(exercise) -> tuple:
-    """The reference answer: a code exercise's function or class, a prediction's true values."""
-    return (exercise.reference,) if exercise.kind == "code" else exercise.truth()
+    """The reference answer: a code exercise's function or class, a prediction's declared values."""
+    return (exercise.reference,) if exercise.kind == "code" else exercise.expected_answers
 
 
 def main() -> None:

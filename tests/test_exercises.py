@@ -375,8 +375,7 @@ def test_check_rejects_typical_mistakes_in_one_line_without_the_solution(chapter
     assert len(wrong_answers) >= 2
     secrets = solution_lines(exercise)
     if exercise.kind == "predict":
-        truth = exercise.truth()
-        secrets += [repr(v) for v in truth if not isinstance(v, bool)]
+        secrets += [repr(v) for v in exercise.expected_answers]
     for wrong in wrong_answers:
         answers = (wrong,) if exercise.kind == "code" else wrong
         feedback = exercise.check(*answers)

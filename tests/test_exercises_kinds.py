@@ -24,19 +24,95 @@ def _open(title: str = "Why?") -> OpenQuestion:
 
 
 def _predict() -> PredictExercise:
-    def judge(answers, truth):
-        if answers != truth:
-            raise Fail("answer_n is not the number of rows.")
-        return "three rows."
-
     return PredictExercise(
         title="Count the rows",
         answers={"answer_n": "rows of the tensor"},
-        truth=lambda: (torch.zeros(3, 2).shape[0],),
-        judge=judge,
+        expected={"answer_n": 3},
+        wrong={"answer_n": "answer_n {value} is not the number of rows."},
+        success="three rows.",
         hints=["Read the first axis."],
         explanation="The first axis has 3 entries.",
     )
+
+
+def _shapes() -> PredictExercise:
+    """Two answers, checked in another order than they are passed, with typical mistakes."""
+    exercise = PredictExercise(
+        title="Shapes",
+        answers={"answer_y": "y's shape", "answer_share": "a share"},
+        expected={"answer_share": 0.25, "answer_y": (4, 8)},
+        swapped="swapped.",
+        mistakes={
+            "answer_y": [
+                ((8, 4), "{name} {value} is transposed."),
+                (lambda shape: len(shape) != 2 and {"n": len(shape)}, "{n} axes, not 2."),
+            ],
+            "answer_share": [(0.5, "{value} is half; of {rows} rows?")],
+        },
+        wrong={"answer_y": "{name} is off.", "answer_share": "{name} {value:.2f} is off."},
+        success="y {answer_y}, a share of {answer_share}, {rows} rows.",
+        facts={"rows": 4},
+        hints=["Think."],
+        explanation="Because.",
+    )
+    bind_exercises({}, exercise)
+    return exercise
+
+
+@pytest.mark.parametrize(
+    ("answers", "said"),
+    [
+        (((4, 8), 0.25), "✓ q1 correct: y (4, 8), a share of 0.25, 4 rows."),
+        (([4, 8], 0.25 * (1 + 5e-5)), "✓ q1 correct: y (4, 8), a share of 0.25, 4 rows."),
+        ((0.25, (4, 8)), "answer_y should be a tuple of ints"),  # read before compared
+        (((4, 8), 0.2501), "answer_share 0.25 is off."),  # floats: within checking.RTOL
+        (((8, 4), 0.25), "answer_y (8, 4) is transposed."),
+        (((8, 4), 0.5), "0.5 is half; of 4 rows?"),  # in the order `expected` lists them
+        (((4, 8, 1), 0.25), "3 axes, not 2."),  # a predicate's dict: fields for its message
+        (((2, 8), 0.25), "answer_y is off."),
+        (((4, 8), 1), "answer_share 1.00 is off."),  # an int where a float is declared
+    ],
+)
+def test_predictions_are_compared_with_the_declared_values_in_one_way(answers, said):
+    assert said in _shapes().check(*answers).text
+
+
+def test_swapped_answers_are_named_before_any_other_mistake():
+    exercise = PredictExercise(
+        title="Two counts",
+        answers={"answer_a": "a", "answer_b": "b"},
+        expected={"answer_a": 1, "answer_b": 2},
+        swapped="you swapped them.",
+        mistakes={"answer_a": [(2, "a is b.")]},
+        wrong={"answer_a": "a is off.", "answer_b": "b is off."},
+        success="yes.",
+        hints=["Think."],
+        explanation="Because.",
+    )
+    bind_exercises({}, exercise)
+    assert "you swapped them." in exercise.check(2, 1).text
+    assert "a is b." in exercise.check(2, 2).text
+    assert exercise.check(1, 2).text == "✓ q1 correct: yes."
+
+
+def test_a_prediction_declares_its_value_and_its_fix_for_every_answer():
+    declared = {
+        "title": "Half declared",
+        "answers": {"answer_a": "a", "answer_b": "b"},
+        "expected": {"answer_a": 1, "answer_b": 2},
+        "wrong": {"answer_a": "a is off.", "answer_b": "b is off."},
+        "success": "yes.",
+        "hints": ["Think."],
+        "explanation": "Because.",
+    }
+    PredictExercise(**declared)
+    for key, value in [
+        ("expected", {"answer_a": 1}),
+        ("wrong", {"answer_a": "a is off."}),
+        ("mistakes", {"answer_c": [(3, "c?")]}),
+    ]:
+        with pytest.raises(ValueError, match="declare expected and wrong for each answer"):
+            PredictExercise(**(declared | {key: value}))
 
 
 def test_bind_exercises_names_them_by_their_order_and_binds_the_names():

@@ -6,12 +6,13 @@ Loaded in the notebook with ``from helpers.exercises import chapter1 as ex``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import torch
 from torch import nn
 
-from helpers.exercises.checking import Fail, as_int, as_shape, call_answer, expect_close, seeded
+from helpers.exercises.checking import Fail, call_answer, expect_close, seeded
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
 from helpers.i18n import N_, gettext
 
@@ -49,7 +50,6 @@ def _check_rnn_backward(fn: Callable[..., Any]) -> str:
         expected_h_prev, expected_w = h_prev.grad, cell.weight_hh.grad
         assert expected_h_prev is not None and expected_w is not None  # backward filled both
         h, h_prev, w_hh = h.detach(), h_prev.detach(), cell.weight_hh.detach()
-        grad_pre = grad_h * (1 - h**2)
         case = gettext("case {k}/3 (batch {batch}, hidden {hidden})").format(
             k=k, batch=batch, hidden=hidden
         )
@@ -60,6 +60,10 @@ def _check_rnn_backward(fn: Callable[..., Any]) -> str:
                     "{case}: return the pair (grad_h_prev, grad_weight_hh), got a {kind}."
                 ).format(case=case, kind=type(got).__name__)
             )
+
+        # each typical mistake is the reference fed one wrong argument (after grad_h)
+        slip = partial(rnn_step_backward, grad_h)
+        no_slope = slip(torch.zeros_like(h), h_prev, w_hh)  # a slope of 1 - 0**2: no tanh
         slope_first = N_("first take grad_h back through tanh: multiply it by the slope, 1 - h**2")
         expect_close(
             "grad_h_prev",
@@ -67,17 +71,17 @@ def _check_rnn_backward(fn: Callable[..., Any]) -> str:
             expected_h_prev,
             case,
             [
-                (grad_h @ w_hh, slope_first),
+                (no_slope[0], slope_first),
                 (
-                    grad_pre @ w_hh.T,
+                    slip(h, h_prev, w_hh.T)[0],
                     N_("the step used h_prev @ weight_hh.T, so back it is @ weight_hh"),
                 ),
                 (
-                    (grad_h * (1 - h_prev**2)) @ w_hh,
+                    slip(h_prev, h_prev, w_hh)[0],
                     N_("the slope of tanh is 1 - h**2 at this step's output h, not at h_prev"),
                 ),
                 (
-                    (grad_h * (1 - torch.tanh(h) ** 2)) @ w_hh,
+                    slip(torch.tanh(h), h_prev, w_hh)[0],
                     N_("h is already the tanh: its slope is 1 - h**2, not 1 - tanh(h)**2"),
                 ),
             ],
@@ -88,16 +92,13 @@ def _check_rnn_backward(fn: Callable[..., Any]) -> str:
             expected_w,
             case,
             [
-                (grad_h.T @ h_prev, slope_first),
+                (no_slope[1], slope_first),
+                (expected_w.T, N_("transposed: row j of weight_hh feeds unit j of this step")),
                 (
-                    h_prev.T @ grad_pre,
-                    N_("transposed: row j of weight_hh feeds unit j of this step"),
-                ),
-                (
-                    grad_pre.T @ h,
+                    slip(h, h, w_hh)[1],
                     N_("weight_hh multiplies h_prev, so pair the gradient with h_prev"),
                 ),
-                (grad_pre.T @ h_prev / batch, N_("autograd sums over the batch; do not average")),
+                (expected_w / batch, N_("autograd sums over the batch; do not average")),
             ],
         )
     return gettext(
@@ -105,81 +106,8 @@ def _check_rnn_backward(fn: Callable[..., Any]) -> str:
     )
 
 
-def _rnn_shapes() -> tuple[tuple[int, ...], tuple[int, ...]]:
-    rnn = nn.RNN(input_size=3, hidden_size=32, num_layers=2, batch_first=True)
-    with torch.no_grad():
-        y_rnn, h = rnn(torch.zeros(4, 25, 3))
-    return tuple(y_rnn.shape), tuple(h.shape)
-
-
-def _judge_rnn_shapes(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
-    y_shape = as_shape("answer_y_shape", answers[0])
-    h_shape = as_shape("answer_h_shape", answers[1])
-    true_y, true_h = truth
-    if (y_shape, h_shape) == (true_h, true_y):
-        raise Fail(
-            gettext("you swapped them: which of the two keeps an output for every time step?")
-        )
-    if y_shape != true_y:
-        if len(y_shape) != 3:
-            raise Fail(
-                gettext("answer_y_shape {shape}: y_rnn has 3 dimensions, one of them time.").format(
-                    shape=y_shape
-                )
-            )
-        raise Fail(
-            gettext(
-                "answer_y_shape {shape} is not y_rnn's shape; with batch_first=True the order "
-                "is (batch, time, hidden), and only the top layer's outputs come out."
-            ).format(shape=y_shape)
-        )
-    if h_shape != true_h:
-        if len(h_shape) != 3:
-            raise Fail(
-                gettext(
-                    "answer_h_shape {shape}: h has 3 dimensions; the first counts layers."
-                ).format(shape=h_shape)
-            )
-        raise Fail(
-            gettext(
-                "answer_h_shape {shape} is not h's shape; batch_first does not apply to h."
-            ).format(shape=h_shape)
-        )
-    return gettext(
-        "y_rnn {y} holds the top layer's output at every step; h {h} the last step's state of "
-        "each layer."
-    ).format(y=true_y, h=true_h)
-
-
-def _time_first() -> tuple[int, tuple[int, ...]]:
-    rnn = nn.RNN(input_size=1, hidden_size=64)  # batch_first forgotten
-    with torch.no_grad():
-        y_rnn, h = rnn(torch.zeros(TRAP_INPUT))
-    return y_rnn.shape[0], tuple(h.shape)
-
-
-def _judge_time_first(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
-    steps = as_int("answer_steps_read", answers[0])
-    h_shape = as_shape("answer_h_time_first", answers[1])
-    true_steps, true_h = truth
-    if steps != true_steps:
-        raise Fail(
-            gettext(
-                "answer_steps_read {steps}: without batch_first, which axis of the input does "
-                "nn.RNN take for time?"
-            ).format(steps=steps)
-        )
-    if h_shape != true_h:
-        raise Fail(
-            gettext(
-                "answer_h_time_first {shape}: h is (num_layers, batch, hidden); what does this "
-                "RNN take for the batch?"
-            ).format(shape=h_shape)
-        )
-    return gettext(
-        "the RNN reads {steps} steps of a batch of {batch} and raises no error; only h's "
-        "shape, or the numbers, give the mistake away."
-    ).format(steps=true_steps, batch=true_h[1])
+def _not_3d(shape: tuple[int, ...]) -> bool:
+    return len(shape) != 3
 
 
 # in the order the notebook asks them: bind_exercises names them q1, q2, ...
@@ -215,8 +143,33 @@ EXERCISES = bind_exercises(
             "answer_y_shape": "(batch, time, hidden)",
             "answer_h_shape": "(num_layers, batch, hidden)",
         },
-        truth=_rnn_shapes,
-        judge=_judge_rnn_shapes,
+        # nn.RNN(input_size=3, hidden_size=32, num_layers=2, batch_first=True) on (4, 25, 3)
+        expected={"answer_y_shape": (4, 25, 32), "answer_h_shape": (2, 4, 32)},
+        swapped=N_("you swapped them: which of the two keeps an output for every time step?"),
+        mistakes={
+            "answer_y_shape": [
+                (_not_3d, N_("answer_y_shape {value}: y_rnn has 3 dimensions, one of them time."))
+            ],
+            "answer_h_shape": [
+                (
+                    _not_3d,
+                    N_("answer_h_shape {value}: h has 3 dimensions; the first counts layers."),
+                )
+            ],
+        },
+        wrong={
+            "answer_y_shape": N_(
+                "answer_y_shape {value} is not y_rnn's shape; with batch_first=True the order "
+                "is (batch, time, hidden), and only the top layer's outputs come out."
+            ),
+            "answer_h_shape": N_(
+                "answer_h_shape {value} is not h's shape; batch_first does not apply to h."
+            ),
+        },
+        success=N_(
+            "y_rnn {answer_y_shape} holds the top layer's output at every step; h "
+            "{answer_h_shape} the last step's state of each layer."
+        ),
         hints=[
             "`y_rnn` keeps an output for every time step (from the top layer only); `h` keeps "
             "the last step's state of every layer.",
@@ -233,8 +186,22 @@ EXERCISES = bind_exercises(
             "answer_steps_read": "steps the RNN reads",
             "answer_h_time_first": "(num_layers, batch, hidden)",
         },
-        truth=_time_first,
-        judge=_judge_time_first,
+        # nn.RNN(input_size=1, hidden_size=64) without batch_first, on TRAP_INPUT
+        expected={"answer_steps_read": 8, "answer_h_time_first": (1, 10, 64)},
+        wrong={
+            "answer_steps_read": N_(
+                "answer_steps_read {value}: without batch_first, which axis of the input does "
+                "nn.RNN take for time?"
+            ),
+            "answer_h_time_first": N_(
+                "answer_h_time_first {value}: h is (num_layers, batch, hidden); what does this "
+                "RNN take for the batch?"
+            ),
+        },
+        success=N_(
+            "the RNN reads {answer_steps_read} steps of a batch of {answer_h_time_first[1]} and "
+            "raises no error; only h's shape, or the numbers, give the mistake away."
+        ),
         hints=[
             "Without `batch_first=True`, `nn.RNN` expects (time, batch, features).",
             f"So `{TRAP_INPUT}` is read as {TRAP_INPUT[0]} steps of a batch of {TRAP_INPUT[1]}; "

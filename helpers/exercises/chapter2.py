@@ -11,7 +11,7 @@ from typing import Any
 import torch
 
 from helpers.data import make_windows, noisy_sine
-from helpers.exercises.checking import Fail, as_int, as_shape, call_answer, expect_close
+from helpers.exercises.checking import Fail, call_answer, expect_close
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
 from helpers.i18n import N_, gettext
 
@@ -45,7 +45,6 @@ def _check_windows(fn: Callable[..., Any]) -> str:
     for k, (label, series, n_time) in enumerate(cases, 1):
         case = gettext("case {k}/3 ({label})").format(k=k, label=gettext(label))
         expected_in, expected_out = make_windows(series, n_time)
-        n_sample = len(series) - n_time
         got = call_answer(fn, case, series.clone(), n_time)
         if not (isinstance(got, tuple) and len(got) == 2):
             raise Fail(
@@ -53,7 +52,7 @@ def _check_windows(fn: Callable[..., Any]) -> str:
                     case=case, kind=type(got).__name__
                 )
             )
-        stuck = series[:n_time].view(1, n_time, 1).expand(n_sample, n_time, 1)
+        stuck = expected_in[:1].expand_as(expected_in)  # the first window, every time
         expect_close(
             "input_data",
             got[0],
@@ -61,7 +60,7 @@ def _check_windows(fn: Callable[..., Any]) -> str:
             case,
             [(stuck, N_("every window is the first one: slide the start with i"))],
         )
-        last_of_window = series[n_time - 1 : -1].view(-1, 1)
+        last_of_window = expected_in[:, -1]  # each window's own last point
         expect_close(
             "correct_data",
             got[1],
@@ -78,67 +77,6 @@ def _check_windows(fn: Callable[..., Any]) -> str:
             ],
         )
     return gettext("your loop cuts the same windows and answers as make_windows on all 3 cases.")
-
-
-def _window_counts() -> tuple[int, tuple[int, ...]]:
-    input_data, _ = make_windows(torch.zeros(COUNT_POINTS), COUNT_N_TIME)
-    return input_data.shape[0], tuple(input_data.shape)
-
-
-def _judge_window_counts(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
-    n_sample, shape = as_int("answer_n_sample", answers[0]), as_shape("answer_shape", answers[1])
-    true_n, true_shape = truth
-    if n_sample != true_n:
-        if n_sample == true_n + 1:
-            raise Fail(
-                gettext(
-                    "answer_n_sample {n} counts one window too many: the last "
-                    "window still needs one point after it, its answer."
-                ).format(n=n_sample)
-            )
-        raise Fail(
-            gettext(
-                "answer_n_sample {n}: count the start positions i for which "
-                "i + n_time is still inside the series."
-            ).format(n=n_sample)
-        )
-    if shape != true_shape:
-        raise Fail(
-            gettext(
-                "answer_shape {shape}: input_data is (n_sample, n_time, features), "
-                "one feature per step here."
-            ).format(shape=shape)
-        )
-    return gettext("{n} windows of {n_time} steps, stored as {shape}.").format(
-        n=true_n, n_time=COUNT_N_TIME, shape=true_shape
-    )
-
-
-def _unfold_count() -> tuple[int]:
-    return (torch.zeros(UNFOLD_POINTS).unfold(0, UNFOLD_SIZE, 1).shape[0],)
-
-
-def _judge_unfold(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
-    n = as_int("answer_n_windows", answers[0])
-    (true_n,) = truth
-    if n == true_n - 1:
-        raise Fail(
-            gettext(
-                "answer_n_windows {n} is n_sample, the windows that have an answer; "
-                "unfold knows nothing about answers: it counts every start that fits."
-            ).format(n=n)
-        )
-    if n != true_n:
-        raise Fail(
-            gettext(
-                "answer_n_windows {n}: a window of {size} can start at 0 and slide "
-                "until its end reaches the last point; count those starts."
-            ).format(n=n, size=UNFOLD_SIZE)
-        )
-    return gettext(
-        "unfold cuts {n} windows, one more than n_sample: the last window, "
-        "ending at the last point, has no answer after it and must be dropped."
-    ).format(n=true_n)
 
 
 # in the order the notebook asks them: bind_exercises names them q1, q2, ...
@@ -164,8 +102,31 @@ EXERCISES = bind_exercises(
             "answer_n_sample": "len(series) - n_time",
             "answer_shape": "(n_sample, n_time, features)",
         },
-        truth=_window_counts,
-        judge=_judge_window_counts,
+        # make_windows(torch.zeros(COUNT_POINTS), COUNT_N_TIME)
+        expected={"answer_n_sample": 225, "answer_shape": (225, 25, 1)},
+        mistakes={
+            "answer_n_sample": [
+                (
+                    226,
+                    N_(
+                        "answer_n_sample {value} counts one window too many: the last "
+                        "window still needs one point after it, its answer."
+                    ),
+                )
+            ]
+        },
+        wrong={
+            "answer_n_sample": N_(
+                "answer_n_sample {value}: count the start positions i for which "
+                "i + n_time is still inside the series."
+            ),
+            "answer_shape": N_(
+                "answer_shape {value}: input_data is (n_sample, n_time, features), "
+                "one feature per step here."
+            ),
+        },
+        success=N_("{answer_n_sample} windows of {n_time} steps, stored as {answer_shape}."),
+        facts={"n_time": COUNT_N_TIME},
         hints=[
             "A sample needs `n_time` input points and one more point as its answer.",
             "The last sample's answer is the last point of the series; where does it start?",
@@ -177,8 +138,30 @@ EXERCISES = bind_exercises(
     PredictExercise(
         title="The off-by-one trap in unfold",
         answers={"answer_n_windows": "windows that fit, answer or not"},
-        truth=_unfold_count,
-        judge=_judge_unfold,
+        # torch.zeros(UNFOLD_POINTS).unfold(0, UNFOLD_SIZE, 1).shape[0]
+        expected={"answer_n_windows": 44},
+        mistakes={
+            "answer_n_windows": [
+                (
+                    43,
+                    N_(
+                        "answer_n_windows {value} is n_sample, the windows that have an answer; "
+                        "unfold knows nothing about answers: it counts every start that fits."
+                    ),
+                )
+            ]
+        },
+        wrong={
+            "answer_n_windows": N_(
+                "answer_n_windows {value}: a window of {size} can start at 0 and slide "
+                "until its end reaches the last point; count those starts."
+            )
+        },
+        success=N_(
+            "unfold cuts {answer_n_windows} windows, one more than n_sample: the last window, "
+            "ending at the last point, has no answer after it and must be dropped."
+        ),
+        facts={"size": UNFOLD_SIZE},
         hints=[
             "`unfold(0, size, step)` returns every window of `size` consecutive points, "
             "moving by `step`.",

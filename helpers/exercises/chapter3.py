@@ -19,7 +19,6 @@ from helpers.exercises.checking import (
     ATOL,
     RTOL,
     Fail,
-    as_number,
     call_answer,
     expect_close,
     fmt,
@@ -111,7 +110,7 @@ def _check_closed_loop(fn: Callable[..., Any]) -> str:
             )
         if isinstance(got, torch.Tensor) and got.numel() == steps:
             got = got.reshape(steps)
-        once = model(window.view(1, n_time, 1)).detach().reshape(()).expand(steps)
+        once = expected[:1].expand(steps)  # the first forecast, from the seed window alone
         expect_close(
             gettext("prediction"),
             got,
@@ -229,38 +228,6 @@ NOISE = 0.3  # q2: the exercise's noise, three times the book's, so the chapter'
 BOOK_NOISE = 0.1  # the chapter's noise: the lecture's, and noisy_sine's default
 
 
-def _noise_floor() -> tuple[float]:
-    return (NOISE**2,)  # a perfect model's expected MSE: the noise variance
-
-
-def _judge_noise_floor(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
-    value = as_number("answer_noise_floor", answers[0])
-    (floor,) = truth
-    if math.isclose(value, BOOK_NOISE**2, rel_tol=0.05):
-        raise Fail(
-            gettext(
-                "that is the chapter's floor, for noise of standard deviation {noise}; "
-                "here the noise is larger."
-            ).format(noise=BOOK_NOISE)
-        )
-    if math.isclose(value, math.sqrt(floor), rel_tol=0.05):
-        raise Fail(
-            gettext("that is the noise's standard deviation; the MSE averages *squared* errors.")
-        )
-    if not math.isclose(value, floor, rel_tol=0.05):
-        raise Fail(
-            gettext(
-                "answer_noise_floor {value}: a model that outputs sin(x) exactly still misses "
-                "every answer by its noise; what is the mean squared size of that miss?"
-            ).format(value=value)
-        )
-    return gettext(
-        "a model that outputs sin(x) exactly still misses by the noise, whose mean square is "
-        "its variance. That is a lower bound, not a score to aim for: a model that reads only "
-        "noisy windows stays above it, and a training loss well below it means memorised noise."
-    )
-
-
 # in the order the notebook asks them: bind_exercises names them q1, q2, ...
 EXERCISES = bind_exercises(
     globals(),
@@ -283,8 +250,37 @@ EXERCISES = bind_exercises(
     PredictExercise(
         title="The noise floor, a lower bound",
         answers={"answer_noise_floor": "expected MSE of a model that outputs sin(x) exactly"},
-        truth=_noise_floor,
-        judge=_judge_noise_floor,
+        expected={"answer_noise_floor": 0.09},  # NOISE**2, the noise variance
+        mistakes={
+            "answer_noise_floor": [
+                (
+                    0.01,  # BOOK_NOISE**2
+                    N_(
+                        "that is the chapter's floor, for noise of standard deviation {noise}; "
+                        "here the noise is larger."
+                    ),
+                ),
+                (
+                    0.3,  # NOISE
+                    N_(
+                        "that is the noise's standard deviation; the MSE averages *squared* errors."
+                    ),
+                ),
+            ]
+        },
+        wrong={
+            "answer_noise_floor": N_(
+                "answer_noise_floor {value}: a model that outputs sin(x) exactly still misses "
+                "every answer by its noise; what is the mean squared size of that miss?"
+            )
+        },
+        success=N_(
+            "a model that outputs sin(x) exactly still misses by the noise, whose mean square is "
+            "its variance. That is a lower bound, not a score to aim for: a model that reads "
+            "only noisy windows stays above it, and a training loss well below it means "
+            "memorised noise."
+        ),
+        facts={"noise": BOOK_NOISE},
         hints=[
             f"The data is $\\sin(x) + \\varepsilon$ with noise of standard deviation {NOISE}. "
             "A model that outputs $\\sin(x)$ exactly: by how much does it miss each noisy "

@@ -11,10 +11,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from helpers.exercises.checking import Fail, as_shape, call_answer, expect_close, seeded
+from helpers.exercises.checking import Fail, call_answer, expect_close, seeded
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
 from helpers.i18n import N_, gettext
-from helpers.scratch import GATE_NAMES
 
 INPUT_SIZE, HIDDEN_SIZE = 28, 256  # q2 and q3: the LSTM whose packed weights are read
 
@@ -106,103 +105,43 @@ def _check_coupled_step(fn: Callable[..., Any]) -> str:
     )
 
 
-def _lstm_weight_shapes() -> tuple[tuple[int, ...], tuple[int, ...]]:
-    lstm = nn.LSTM(input_size=INPUT_SIZE, hidden_size=HIDDEN_SIZE, batch_first=True)
-    weight_ih, weight_hh = lstm.get_parameter("weight_ih_l0"), lstm.get_parameter("weight_hh_l0")
-    return tuple(weight_ih.shape), tuple(weight_hh.shape)
+def _one_block(shape: tuple[int, ...]) -> bool:
+    return len(shape) == 2 and shape[0] == HIDDEN_SIZE
 
 
-def _judge_weight_shapes(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
-    for name, value, true in zip(
-        ("answer_ih_shape", "answer_hh_shape"), answers, truth, strict=True
-    ):
-        shape = as_shape(name, value)
-        if shape == true:
-            continue
-        if shape == true[::-1]:
-            raise Fail(
-                gettext(
-                    "{name} {shape} is transposed: PyTorch stores (out, in), one row per output "
-                    "value."
-                ).format(name=name, shape=shape)
-            )
-        if len(shape) == 2 and shape[0] * 4 == true[0]:
-            raise Fail(
-                gettext(
-                    "{name} {shape} holds one gate's block; the LSTM stacks the blocks "
-                    "of all its gates in one matrix."
-                ).format(name=name, shape=shape)
-            )
-        rows_and_columns = (
-            N_("{name} {shape}: one row per gate unit, one column per input value.")
-            if name == "answer_ih_shape"
-            else N_("{name} {shape}: one row per gate unit, one column per value of h_prev.")
-        )
-        raise Fail(gettext(rows_and_columns).format(name=name, shape=shape))
-    return gettext(
-        "weight_ih_l0 {ih} and weight_hh_l0 {hh}: four gate blocks of {hidden} rows stacked, "
-        "times {inputs} inputs or {hidden} hidden values."
-    ).format(ih=truth[0], hh=truth[1], hidden=HIDDEN_SIZE, inputs=INPUT_SIZE)
+def _not_a_pair(rows: tuple[int, ...]) -> bool:
+    return len(rows) != 2
 
 
-def _forget_rows() -> tuple[tuple[int, int]]:
-    hidden = nn.LSTM(input_size=INPUT_SIZE, hidden_size=HIDDEN_SIZE).hidden_size
-    k = GATE_NAMES.index("forget")  # PyTorch packs i, f, g, o
-    return ((k * hidden, (k + 1) * hidden),)
+def _not_one_block(rows: tuple[int, int]) -> dict[str, int] | bool:
+    """How many rows a (start, stop) pair spans, if not one gate's block (for its message)."""
+    return rows[1] - rows[0] != HIDDEN_SIZE and {"n": rows[1] - rows[0]}
 
 
-# q3: rows of another gate's block, one message per gate (whose name the sentence declines)
-WRONG_BLOCK = {
-    "input": N_(
-        "rows {start}:{stop} belong to the input block; PyTorch's order is not the textbooks' "
-        "f, i, o."
+# q3: rows of another gate's block, one message per block (whose name the sentence declines)
+WRONG_BLOCK = [
+    (
+        (0, 256),
+        N_(
+            "rows {value[0]}:{value[1]} belong to the input block; PyTorch's order is not the "
+            "textbooks' f, i, o."
+        ),
     ),
-    "forget": N_(
-        "rows {start}:{stop} belong to the forget block; PyTorch's order is not the textbooks' "
-        "f, i, o."
+    (
+        (512, 768),
+        N_(
+            "rows {value[0]}:{value[1]} belong to the cell block; PyTorch's order is not the "
+            "textbooks' f, i, o."
+        ),
     ),
-    "cell": N_(
-        "rows {start}:{stop} belong to the cell block; PyTorch's order is not the textbooks' "
-        "f, i, o."
+    (
+        (768, 1024),
+        N_(
+            "rows {value[0]}:{value[1]} belong to the output block; PyTorch's order is not the "
+            "textbooks' f, i, o."
+        ),
     ),
-    "output": N_(
-        "rows {start}:{stop} belong to the output block; PyTorch's order is not the textbooks' "
-        "f, i, o."
-    ),
-}
-
-
-def _judge_forget_rows(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
-    value = answers[0]
-    if isinstance(value, (range, slice)):
-        value = (value.start, value.stop)
-    rows = as_shape("answer_forget_rows", value)  # a (start, stop) pair of ints
-    (true,) = truth
-    hidden = true[1] - true[0]
-    if len(rows) != 2:
-        raise Fail(
-            gettext("answer_forget_rows should be a pair (start, stop), got {rows}.").format(
-                rows=rows
-            )
-        )
-    if rows[1] - rows[0] != hidden:
-        raise Fail(
-            gettext(
-                "answer_forget_rows {rows} spans {n} rows; each gate has one row per hidden unit."
-            ).format(rows=rows, n=rows[1] - rows[0])
-        )
-    if rows != true:
-        block = rows[0] // hidden
-        if rows[0] % hidden == 0 and 0 <= block < 4:
-            raise Fail(gettext(WRONG_BLOCK[GATE_NAMES[block]]).format(start=rows[0], stop=rows[1]))
-        raise Fail(
-            gettext("answer_forget_rows {rows} does not start at a block boundary.").format(
-                rows=rows
-            )
-        )
-    return gettext(
-        "rows {start}:{stop}; PyTorch packs input, forget, cell (candidate), output: i, f, g, o."
-    ).format(start=true[0], stop=true[1])
+]
 
 
 # in the order the notebook asks them: bind_exercises names them q1, q2, ...
@@ -238,8 +177,43 @@ EXERCISES = bind_exercises(
             "answer_ih_shape": "(4 * hidden_size, input_size)",
             "answer_hh_shape": "(4 * hidden_size, hidden_size)",
         },
-        truth=_lstm_weight_shapes,
-        judge=_judge_weight_shapes,
+        # nn.LSTM(INPUT_SIZE, HIDDEN_SIZE)'s weight_ih_l0 and weight_hh_l0
+        expected={"answer_ih_shape": (1024, 28), "answer_hh_shape": (1024, 256)},
+        mistakes={
+            name: [
+                (
+                    transposed,
+                    N_(
+                        "{name} {value} is transposed: PyTorch stores (out, in), one row per "
+                        "output value."
+                    ),
+                ),
+                (
+                    _one_block,
+                    N_(
+                        "{name} {value} holds one gate's block; the LSTM stacks the blocks "
+                        "of all its gates in one matrix."
+                    ),
+                ),
+            ]
+            for name, transposed in [
+                ("answer_ih_shape", (28, 1024)),
+                ("answer_hh_shape", (256, 1024)),
+            ]
+        },
+        wrong={
+            "answer_ih_shape": N_(
+                "{name} {value}: one row per gate unit, one column per input value."
+            ),
+            "answer_hh_shape": N_(
+                "{name} {value}: one row per gate unit, one column per value of h_prev."
+            ),
+        },
+        success=N_(
+            "weight_ih_l0 {answer_ih_shape} and weight_hh_l0 {answer_hh_shape}: four gate "
+            "blocks of {hidden} rows stacked, times {inputs} inputs or {hidden} hidden values."
+        ),
+        facts={"hidden": HIDDEN_SIZE, "inputs": INPUT_SIZE},
         hints=[
             "Each of the four blocks (i, f, g, o) has its own weight matrix, with one row per "
             "hidden unit; PyTorch stacks them in one tensor.",
@@ -253,8 +227,32 @@ EXERCISES = bind_exercises(
     PredictExercise(
         title="Which rows hold the forget gate?",
         answers={"answer_forget_rows": "(start, stop) rows of weight_ih_l0"},
-        truth=_forget_rows,
-        judge=_judge_forget_rows,
+        expected={"answer_forget_rows": (256, 512)},  # PyTorch packs i, f, g, o
+        mistakes={
+            "answer_forget_rows": [
+                (
+                    _not_a_pair,
+                    N_("answer_forget_rows should be a pair (start, stop), got {value}."),
+                ),
+                (
+                    _not_one_block,
+                    N_(
+                        "answer_forget_rows {value} spans {n} rows; each gate has one row per "
+                        "hidden unit."
+                    ),
+                ),
+                *WRONG_BLOCK,
+            ]
+        },
+        wrong={
+            "answer_forget_rows": N_(
+                "answer_forget_rows {value} does not start at a block boundary."
+            )
+        },
+        success=N_(
+            "rows {answer_forget_rows[0]}:{answer_forget_rows[1]}; PyTorch packs input, forget, "
+            "cell (candidate), output: i, f, g, o."
+        ),
         hints=[
             "PyTorch's documentation lists the blocks of `weight_ih_l0` as "
             "`W_ii | W_if | W_ig | W_io`.",

@@ -11,7 +11,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from helpers.exercises.checking import Fail, as_int, call_answer, expect_close, seeded
+from helpers.exercises.checking import Fail, call_answer, expect_close, seeded
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
 from helpers.i18n import N_, gettext
 
@@ -78,10 +78,11 @@ def _check_lstm_net(cls: Callable[..., Any]) -> str:
                 ).format(case=case, input_size=lstm.input_size, hidden_size=lstm.hidden_size)
             )
         x = torch.randn(batch, n_time, n_in, generator=seeded(20 + k))
+        reference = LSTMNet(n_in, hidden, n_out)  # the reference, on the learner's own layers
+        reference.rnn, reference.fc = lstm, fc
         with torch.no_grad():
-            y_lstm, _ = lstm(x)
-            expected = fc(y_lstm[:, -1, :])
-            first = fc(y_lstm[:, 0, :])
+            expected = reference(x)
+            first = reference(x[:, :1])  # the output after the first step only
             try:
                 got = call_answer(net, case, x)
             except Fail as fail:  # the classic slip: treating the LSTM's state as one tensor
@@ -98,52 +99,6 @@ def _check_lstm_net(cls: Callable[..., Any]) -> str:
             [(first, N_("that is the first step's output; predict from the last, y[:, -1, :]"))],
         )
     return gettext("an LSTM layer, batch_first, then Linear on the last step's output.")
-
-
-def _param_counts() -> tuple[int, int]:
-    def count(module: nn.Module) -> int:
-        return sum(p.numel() for p in module.parameters())
-
-    lstm = nn.LSTM(INPUT_SIZE, HIDDEN_SIZE, batch_first=True)
-    return count(lstm), count(nn.RNN(INPUT_SIZE, HIDDEN_SIZE, batch_first=True))
-
-
-def _judge_param_counts(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
-    n_lstm, n_rnn = (
-        as_int("answer_lstm_params", answers[0]),
-        as_int("answer_rnn_params", answers[1]),
-    )
-    true_lstm, true_rnn = truth
-    if (n_lstm, n_rnn) == (true_rnn, true_lstm):
-        raise Fail(gettext("you swapped them: which layer has four blocks of weights?"))
-    if n_rnn != true_rnn:
-        if n_rnn == true_rnn - HIDDEN_SIZE:
-            raise Fail(
-                gettext(
-                    "answer_rnn_params is one bias vector short: PyTorch keeps two biases, "
-                    "b_ih and b_hh."
-                )
-            )
-        raise Fail(
-            gettext("answer_rnn_params {n}: add up W_ih, W_hh and the two biases.").format(n=n_rnn)
-        )
-    if n_lstm != true_lstm:
-        if n_lstm == true_lstm - 4 * HIDDEN_SIZE:
-            raise Fail(
-                gettext(
-                    "answer_lstm_params is short of one set of biases: each gate has b_ih and b_hh."
-                )
-            )
-        raise Fail(
-            gettext(
-                "answer_lstm_params {n}: the LSTM has four blocks, each the size of "
-                "the whole RNN layer."
-            ).format(n=n_lstm)
-        )
-    return gettext(
-        "{lstm} for the LSTM and {rnn} for the RNN: four blocks (i, f, g, o) "
-        "of the RNN's size, so four times the parameters and the arithmetic per step."
-    ).format(lstm=true_lstm, rnn=true_rnn)
 
 
 # in the order the notebook asks them: bind_exercises names them q1, q2, ...
@@ -169,8 +124,44 @@ EXERCISES = bind_exercises(
             "answer_lstm_params": f"nn.LSTM({INPUT_SIZE}, {HIDDEN_SIZE})",
             "answer_rnn_params": f"nn.RNN({INPUT_SIZE}, {HIDDEN_SIZE})",
         },
-        truth=_param_counts,
-        judge=_judge_param_counts,
+        # sum(p.numel() for p in layer.parameters()) of nn.RNN and nn.LSTM(INPUT_SIZE,
+        # HIDDEN_SIZE); the RNN's count first, as the LSTM's builds on it
+        expected={"answer_rnn_params": 320, "answer_lstm_params": 1280},
+        swapped=N_("you swapped them: which layer has four blocks of weights?"),
+        mistakes={
+            "answer_rnn_params": [
+                (
+                    320 - HIDDEN_SIZE,
+                    N_(
+                        "answer_rnn_params is one bias vector short: PyTorch keeps two biases, "
+                        "b_ih and b_hh."
+                    ),
+                )
+            ],
+            "answer_lstm_params": [
+                (
+                    1280 - 4 * HIDDEN_SIZE,
+                    N_(
+                        "answer_lstm_params is short of one set of biases: each gate has b_ih "
+                        "and b_hh."
+                    ),
+                )
+            ],
+        },
+        wrong={
+            "answer_rnn_params": N_(
+                "answer_rnn_params {value}: add up W_ih, W_hh and the two biases."
+            ),
+            "answer_lstm_params": N_(
+                "answer_lstm_params {value}: the LSTM has four blocks, each the size of "
+                "the whole RNN layer."
+            ),
+        },
+        success=N_(
+            "{answer_lstm_params} for the LSTM and {answer_rnn_params} for the RNN: four blocks "
+            "(i, f, g, o) of the RNN's size, so four times the parameters and the arithmetic "
+            "per step."
+        ),
         hints=[
             f"An `nn.RNN({INPUT_SIZE}, {HIDDEN_SIZE})` layer has `W_ih` ({HIDDEN_SIZE}, "
             f"{INPUT_SIZE}), `W_hh` ({HIDDEN_SIZE}, {HIDDEN_SIZE}) and two bias vectors of "

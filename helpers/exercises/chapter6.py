@@ -6,14 +6,13 @@ Loaded in the notebook with ``from helpers.exercises import chapter6 as ex``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch import nn
 
-from helpers.exercises.checking import Fail, as_number, call_answer, expect_close, seeded
+from helpers.exercises.checking import Fail, call_answer, expect_close, seeded
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
 from helpers.floors import SINE_STEP, least_squares_weights
 from helpers.i18n import N_, gettext
@@ -101,38 +100,8 @@ def _check_gru_cho(fn: Callable[..., Any]) -> str:
     ).format(differs=f"{max(differs):.2f}")
 
 
-def _kept_after() -> tuple[float, ...]:
-    return tuple(torch.sigmoid(torch.tensor(b)).item() ** KEEP_STEPS for b in KEEP_BIASES)
-
-
-def _judge_kept(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
-    names = ("answer_kept_bias_1", "answer_kept_bias_5")
-    for name, value, true, bias in zip(names, answers, truth, KEEP_BIASES, strict=True):
-        got = as_number(name, value)
-        if got < 0 or got > 1:
-            raise Fail(
-                gettext(
-                    "{name} is a share of the stored value, between 0 and 1; got {got}."
-                ).format(name=name, got=got)
-            )
-        if not math.isclose(got, true, rel_tol=0.05, abs_tol=1e-12):
-            kept_once = 1 / (1 + math.exp(-bias))
-            if math.isclose(got, kept_once, rel_tol=0.01):
-                raise Fail(
-                    gettext(
-                        "{name}: that is what one step keeps; the value must last {steps}."
-                    ).format(name=name, steps=KEEP_STEPS)
-                )
-            raise Fail(
-                gettext("{name} {got} is off: multiply σ({bias}) by itself {steps} times.").format(
-                    name=name, got=f"{got:.3g}", bias=f"{bias:g}", steps=KEEP_STEPS
-                )
-            )
-    low, high = truth
-    return gettext(
-        "bias 1 keeps {low} of the value after {steps} steps, bias 5 keeps {high}: "
-        "a forget gate must sit very close to 1 before a value survives a long lag."
-    ).format(low=f"{low:.1e}", steps=KEEP_STEPS, high=f"{high:.2f}")
+def _not_a_share(value: float) -> bool:
+    return not 0 <= value <= 1
 
 
 def least_squares_next(window, step):
@@ -198,8 +167,42 @@ EXERCISES = bind_exercises(
             "answer_kept_bias_1": f"σ(1) ** {KEEP_STEPS}",
             "answer_kept_bias_5": f"σ(5) ** {KEEP_STEPS}",
         },
-        truth=_kept_after,
-        judge=_judge_kept,
+        # sigmoid(bias) ** KEEP_STEPS for each of KEEP_BIASES
+        expected={"answer_kept_bias_1": 2.48438e-14, "answer_kept_bias_5": 0.510925},
+        # worked by hand from the hint's σ(1) ≈ 0.731 (0.731 ** 100 is 0.8% off); below 1e-12
+        # nothing is left, so 0 is as right as 2.5e-14
+        rel_tol=0.05,
+        abs_tol=1e-12,
+        mistakes={
+            name: [
+                (
+                    _not_a_share,
+                    N_("{name} is a share of the stored value, between 0 and 1; got {value}."),
+                ),
+                (
+                    kept_once,
+                    N_("{name}: that is what one step keeps; the value must last {steps}."),
+                ),
+            ]
+            for name, kept_once in [
+                ("answer_kept_bias_1", 0.731059),
+                ("answer_kept_bias_5", 0.993307),
+            ]
+        },
+        wrong={
+            "answer_kept_bias_1": N_(
+                "{name} {value:.3g} is off: multiply σ(1) by itself {steps} times."
+            ),
+            "answer_kept_bias_5": N_(
+                "{name} {value:.3g} is off: multiply σ(5) by itself {steps} times."
+            ),
+        },
+        success=N_(
+            "bias 1 keeps {answer_kept_bias_1:.1e} of the value after {steps} steps, bias 5 keeps "
+            "{answer_kept_bias_5:.2f}: a forget gate must sit very close to 1 before a value "
+            "survives a long lag."
+        ),
+        facts={"steps": KEEP_STEPS},
         hints=[
             "With the input gate shut, each step multiplies the stored value by the forget "
             "gate f = σ(bias), as in chapter 4's slider.",

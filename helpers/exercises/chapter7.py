@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 from helpers import text
-from helpers.exercises.checking import Fail, as_number, call_answer, expect_close, fmt, one_line
+from helpers.exercises.checking import Fail, call_answer, expect_close, one_line
 from helpers.exercises.kinds import CodeExercise, OpenQuestion, PredictExercise, bind_exercises
 from helpers.i18n import N_, gettext
 
@@ -85,37 +85,6 @@ def _check_encode(fn: Callable[..., Any]) -> str:
     return gettext("your ids match text.encode on every case: letters, spaces, case and unknowns.")
 
 
-def _uniform_truth() -> tuple[float, float, float]:
-    def ppl(probability: float) -> float:
-        return math.exp(-math.log(probability))  # every token gets the same probability
-
-    return ppl(1 / text.VOCAB_SIZE), ppl(1.0), ppl(0.5)
-
-
-def _judge_perplexities(answers: tuple[Any, ...], truth: tuple[Any, ...]) -> str:
-    names = ("answer_uniform", "answer_certain", "answer_half")
-    got = [as_number(name, value) for name, value in zip(names, answers, strict=True)]
-    for name, value, true in zip(names, got, truth, strict=True):
-        if not math.isclose(value, true, rel_tol=1e-3):
-            if name == "answer_uniform" and math.isclose(value, math.log(28), rel_tol=1e-3):
-                raise Fail(
-                    gettext(
-                        "answer_uniform is the cross-entropy, log 28; perplexity is its "
-                        "exponential."
-                    )
-                )
-            raise Fail(
-                gettext("{name} = {value} is not it: perplexity is 1 / p when p is fixed.").format(
-                    name=name, value=fmt(value)
-                )
-            )
-    return gettext(
-        "28, 1 and 2: a perplexity of k means the model is as unsure as if it chose among k "
-        "equally likely tokens. A model that scores 4 hesitates, on average, as if between 4 "
-        "characters."
-    )
-
-
 def temperature_probs(logits, temperature):
     """Probabilities of the next token from its logits, sharpened or flattened.
 
@@ -134,13 +103,10 @@ def _check_temperature(fn: Callable[..., Any]) -> str:
             k=k, temperature=temperature
         )
         got = call_answer(fn, case, logits.clone(), temperature)
-        expected = torch.softmax(logits / temperature, dim=-1)
-        mistakes = [
-            (torch.softmax(logits * temperature, dim=-1), N_("you multiplied by the temperature")),
-            (
-                torch.softmax(logits, dim=-1),
-                N_("the temperature has no effect in your function"),
-            ),
+        expected = temperature_probs(logits, temperature)  # the reference
+        mistakes = [  # the reference at another temperature, or the logits not yet a softmax
+            (temperature_probs(logits, 1 / temperature), N_("you multiplied by the temperature")),
+            (temperature_probs(logits, 1.0), N_("the temperature has no effect in your function")),
             (logits / temperature, N_("turn the scaled logits into probabilities with softmax")),
         ]
         expect_close("probabilities", got, expected, case, mistakes)
@@ -287,8 +253,28 @@ EXERCISES = bind_exercises(
             "answer_certain": "the right token with probability 1, every time",
             "answer_half": "the right token with probability 1/2, every time",
         },
-        truth=_uniform_truth,
-        judge=_judge_perplexities,
+        # exp(-log p) for p = 1 / text.VOCAB_SIZE, 1 and 1/2
+        expected={"answer_uniform": 28.0, "answer_certain": 1.0, "answer_half": 2.0},
+        mistakes={
+            "answer_uniform": [
+                (
+                    math.log(28),
+                    N_(
+                        "answer_uniform is the cross-entropy, log 28; perplexity is its "
+                        "exponential."
+                    ),
+                )
+            ]
+        },
+        wrong=dict.fromkeys(
+            ("answer_uniform", "answer_certain", "answer_half"),
+            N_("{name} = {value:.4g} is not it: perplexity is 1 / p when p is fixed."),
+        ),
+        success=N_(
+            "28, 1 and 2: a perplexity of k means the model is as unsure as if it chose among k "
+            "equally likely tokens. A model that scores 4 hesitates, on average, as if between 4 "
+            "characters."
+        ),
         hints=[
             "Perplexity is exp of the mean cross-entropy, and the cross-entropy of one "
             "prediction is -log p, where p is the probability the model gave the right token.",

@@ -7,7 +7,8 @@ those names in the module::
     EXERCISES = bind_exercises(
         globals(),
         CodeExercise(title=..., reference=..., checker=..., hints=[...], explanation=...),
-        PredictExercise(title=..., answers={...}, truth=..., judge=..., hints=[...], ...),
+        PredictExercise(title=..., answers={...}, expected={...}, success=..., wrong={...},
+                        hints=[...], ...),
         OpenQuestion(title=..., hints=[...], explanation=...),
     )
 
@@ -17,6 +18,7 @@ Every kind answers ``check(...)``, ``grade(...)``, ``hint(n)`` and ``solution()`
 from __future__ import annotations
 
 import inspect
+import math
 import re
 import textwrap
 from abc import ABC, abstractmethod
@@ -25,7 +27,7 @@ from typing import Any
 
 import torch
 
-from helpers.exercises.checking import Fail
+from helpers.exercises.checking import RTOL, Fail, as_int, as_number, as_shape
 from helpers.exercises.feedback import ExerciseFailed, Feedback, Message
 from helpers.i18n import N_, gettext
 
@@ -156,7 +158,10 @@ class CodeExercise(_Checked):
     """Write a function (or class); the check runs it on reference cases.
 
     ``reference`` is the answer as the notebook's cell holds it, nbgrader markers included;
-    ``checker(fn)`` returns the success message or raises ``Fail``.
+    ``checker(fn)`` returns the success message or raises ``Fail``. A checker compares the
+    learner's output with an independent oracle (PyTorch's own layer, autograd, a helper of
+    the book) or with ``reference``'s output, and builds a typical mistake by feeding the
+    reference (or the oracle) the wrong thing: it never writes the solution out again.
     """
 
     kind = "code"
@@ -180,6 +185,7 @@ class CodeExercise(_Checked):
 
     @property
     def cell_source(self) -> str:
+        # the reference's source is the cell's source: getsource reads code to show, no value
         return textwrap.dedent(inspect.getsource(self.reference)).rstrip()
 
     def _verdict(self, *answers: Any) -> str:
@@ -200,12 +206,35 @@ class CodeExercise(_Checked):
             return self.checker(answers[0])
 
 
-class PredictExercise(_Checked):
-    """Predict values or shapes before running code; the check compares with the real ones.
+# What a typical wrong value is matched by: a value, compared as the expected one is, or a
+# predicate on the value as read; a predicate may answer a dict instead of True, whose fields
+# its message names (something computed from the answer, such as how many rows it spans).
+Match = Any
 
-    ``answers`` maps the variables the learner sets to a comment for the solution;
-    ``truth()`` computes the real values by running PyTorch; ``judge(answers, truth)``
-    returns the success message or raises ``Fail`` without giving the value away.
+
+class PredictExercise(_Checked):
+    """Predict values or shapes before running code; the check compares with declared ones.
+
+    ``answers`` maps the variables the learner sets, in the order ``check`` takes them, to a
+    comment for the solution cell. ``expected`` declares the right value of each, as data next
+    to the question (learntools' ``_expected``): a shape or pair of rows as a tuple of ints, a
+    count as an int, a share or a loss as a float. One comparison serves every exercise
+    (``_same``): exact for ints and tuples, within ``rel_tol`` for floats. A declaration that
+    PyTorch computes is kept honest by a test that computes it (tests/
+    test_exercise_declarations.py), not by running PyTorch at every check.
+
+    A wrong answer is answered with the first of these that fits, so that the verdict says
+    what is wrong and how to fix it without giving the value away:
+
+    - ``swapped``, if two answers were given in each other's place;
+    - for each name in the order ``expected`` lists them (which may differ from the order of
+      ``answers``: the simpler value is checked first) whose value is not the expected one:
+      the first of ``mistakes[name]``, a list of ``(match, message)``, that matches, else
+      ``wrong[name]``.
+
+    Every message is an English msgid (marked ``N_``) formatted after translation with
+    ``name`` and ``value`` (the learner's value as read), each expected value by its name, and
+    ``facts``, the question's constants (``{n_time}``). ``success`` is formatted the same way.
     """
 
     kind = "predict"
@@ -215,30 +244,41 @@ class PredictExercise(_Checked):
         *,
         title: str,
         answers: Mapping[str, str],
-        truth: Callable[[], tuple[Any, ...]],
-        judge: Callable[[tuple[Any, ...], tuple[Any, ...]], str],
+        expected: Mapping[str, Any],
+        success: str,
+        wrong: Mapping[str, str],
+        mistakes: Mapping[str, Sequence[tuple[Match, str]]] | None = None,
+        swapped: str | None = None,
+        facts: Mapping[str, Any] | None = None,
+        rel_tol: float = RTOL,
+        abs_tol: float = 0.0,
         hints: Sequence[str],
         explanation: str,
     ) -> None:
         super().__init__(title=title, hints=hints, explanation=explanation)
-        self.answers, self.truth, self.judge = dict(answers), truth, judge
+        names, mistakes = set(answers), mistakes or {}
+        if set(expected) != names or set(wrong) != names or not set(mistakes) <= names:
+            raise ValueError(f"{title!r}: declare expected and wrong for each answer, no other.")
+        self.answers, self.expected, self.wrong = dict(answers), dict(expected), dict(wrong)
+        self.mistakes = {name: tuple(found) for name, found in mistakes.items()}
+        self.success, self.swapped, self.facts = success, swapped, dict(facts or {})
+        self.rel_tol, self.abs_tol = rel_tol, abs_tol
 
     @property
     def answer_names(self) -> tuple[str, ...]:
         """The variables the learner sets, e.g. ``("answer_y_shape", "answer_h_shape")``."""
         return tuple(self.answers)
 
-    def _true_values(self) -> tuple[Any, ...]:
-        with torch.random.fork_rng(devices=[]):  # leave the learner's random state alone
-            return self.truth()
+    @property
+    def expected_answers(self) -> tuple[Any, ...]:
+        """The declared values in the order ``check`` takes them."""
+        return tuple(self.expected[name] for name in self.answers)
 
     @property
     def cell_source(self) -> str:
         lines = [
-            f"{name} = {_literal(value)}  # {comment}"
-            for (name, comment), value in zip(
-                self.answers.items(), self._true_values(), strict=True
-            )
+            f"{name} = {_literal(self.expected[name])}  # {comment}"
+            for name, comment in self.answers.items()
         ]
         return "\n".join(["### BEGIN SOLUTION", *lines, "### END SOLUTION"])
 
@@ -249,11 +289,55 @@ class PredictExercise(_Checked):
                     call=self.call, names=", ".join(self.answer_names)
                 )
             )
-        return self.judge(answers, self._true_values())
+        got = {
+            name: _read(name, value, self.expected[name])
+            for name, value in zip(self.answers, answers, strict=True)
+        }
+        fields = {**self.expected, **self.facts}
+        in_order = tuple(got.values())
+        if self.swapped and len(got) == 2 and in_order == self.expected_answers[::-1]:
+            raise Fail(gettext(self.swapped).format(**fields))
+        for name, want in self.expected.items():
+            value = got[name]
+            if self._same(value, want):
+                continue
+            said = {**fields, "name": name, "value": value}
+            for match, message in self.mistakes.get(name, ()):
+                hit = match(value) if callable(match) else self._same(value, match)
+                if hit:
+                    extra = hit if isinstance(hit, Mapping) else {}
+                    raise Fail(gettext(message).format(**said, **extra))
+            raise Fail(gettext(self.wrong[name]).format(**said))
+        return gettext(self.success).format(**fields)
+
+    def _same(self, got: Any, want: Any) -> bool:
+        """The one comparison: exact, but within ``rel_tol`` (or ``abs_tol``) for a float.
+
+        The default is checking.RTOL, relative, with no absolute floor (not checking.ATOL): a
+        prediction is a number worked out by hand, and a share of 2.5e-14 must not be matched
+        by a guess of 1e-5 unless the exercise says so.
+        """
+        if isinstance(want, float):
+            return math.isclose(got, want, rel_tol=self.rel_tol, abs_tol=self.abs_tol)
+        return bool(got == want)
+
+
+def _read(name: str, value: Any, want: Any) -> Any:
+    """Read the learner's value as the declared one's kind, or fail saying what kind it wants.
+
+    Rows given as a slice or range (``slice(256, 512)``) read as the pair (start, stop).
+    """
+    if isinstance(want, tuple):
+        if isinstance(value, (range, slice)):
+            value = (value.start, value.stop)
+        return as_shape(name, value)
+    if isinstance(want, int):
+        return as_int(name, value)
+    return as_number(name, value)
 
 
 def _literal(value: Any) -> str:
-    """Python source for a computed answer; floats rounded so that 0.1**2 reads 0.01."""
+    """Python source for a declared answer; floats in 6 significant digits (2.54e-14)."""
     return repr(float(f"{value:.6g}")) if isinstance(value, float) else repr(value)
 
 
