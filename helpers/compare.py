@@ -54,8 +54,7 @@ class Settings:
     def __post_init__(self) -> None:
         # the comparison trains with chapter 3's loop, which steps plain SGD: other recipes
         # are chapter 6's (recipes.fit)
-        if not isinstance(self.recipe, Recipe):
-            raise TypeError(f"recipe must be a training.Recipe, got {type(self.recipe).__name__}.")
+        Recipe.check(self.recipe)
         if (self.recipe.optimizer, self.recipe.clip, self.recipe.keep_bias) != ("sgd", None, None):
             raise ValueError(
                 "the comparison trains with plain SGD, unclipped, from PyTorch's initialisation; "

@@ -280,8 +280,7 @@ def train_lm(
     Shapes: ids (n,) int64, held_out (m,) int64.
     """
     ids = _check_ids("ids", ids)
-    if not isinstance(recipe, Recipe):
-        raise TypeError(f"recipe must be a training.Recipe, got {type(recipe).__name__}.")
+    recipe = Recipe.check(recipe)
     n_time = positive_int("n_time", n_time)
     if not isinstance(carry_state, bool):
         raise TypeError(f"carry_state must be True or False, got {carry_state!r}.")

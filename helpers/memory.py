@@ -122,9 +122,7 @@ def train_recall(
     lag = positive_int("lag", lag)
     seed = non_negative_int("seed", seed)
     steps = positive_int("steps", steps)
-    if not isinstance(recipe, Recipe):
-        raise TypeError(f"recipe must be a training.Recipe, got {type(recipe).__name__}.")
-    optimizer = recipe.make_optimizer(model)
+    optimizer = Recipe.check(recipe).make_optimizer(model)
     loss_func = nn.MSELoss()
     generator = torch.Generator().manual_seed(seed)
     losses = []

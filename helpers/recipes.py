@@ -94,9 +94,7 @@ def fit(
     epochs = positive_int("epochs", epochs)
     seed = non_negative_int("seed", seed)
     fresh_every = positive_int("fresh_every", fresh_every)
-    if not isinstance(recipe, Recipe):
-        raise TypeError(f"recipe must be a training.Recipe, got {type(recipe).__name__}.")
-    clipped = recipe.make_optimizer(model)
+    clipped = Recipe.check(recipe).make_optimizer(model)
     result = Fit()
     best = math.inf
     for epoch in range(epochs):

@@ -142,6 +142,16 @@ class Recipe:
             parts.append(f"dropout {self.dropout:g}")
         return ", ".join(parts)
 
+    @classmethod
+    def check(cls, recipe: object) -> Recipe:
+        """``recipe`` itself if it is a ``Recipe``; a TypeError that says so if not."""
+        if not isinstance(recipe, cls):
+            raise TypeError(
+                f"recipe must be a training.Recipe, such as training.Recipe('adam', 0.003), got "
+                f"{type(recipe).__name__}."
+            )
+        return recipe
+
     def make_optimizer(self, model: nn.Module) -> ClippedOptimizer:
         """The recipe's optimiser over ``model``'s parameters, clipping as the recipe says.
 
