@@ -22,7 +22,6 @@ __all__ = [
     "recipes",
     "results",
     "scratch",
-    "show",
     "text",
     "training",
     "widgets",

@@ -49,8 +49,8 @@ __all__ = ["build", "clear_solutions", "source_notebook", "student_notebook"]
 
 CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")  # nbgrader's default stub
 TEXT_STUB = "YOUR ANSWER HERE"
-# folding on the book's site, and the mark of a sentence written by code; not for students
-BOOK_TAGS = {"hide-input", "hide-output", "hide-cell", "prose"}
+# folding on the book's site; not for students
+BOOK_TAGS = {"hide-input", "hide-output", "hide-cell"}
 _IMPORT = re.compile(r"from helpers\.exercises import (chapter\d+) as ex\b")
 _CHECK = re.compile(r"\bex\.(q\d+)\.check\(")
 _OPEN = re.compile(r"^ex\.(q\d+)\.solution\(\)$")

@@ -132,12 +132,8 @@ def test_student_version_holds_no_solution_and_is_valid(built, path):
             student_lines = {line.split("#")[0].strip() for line in cell.source.splitlines()}
             assert not set(secret) & student_lines, f"solution left in {cell.source!r}"
         tags = book_cell.metadata.get("tags", [])
-        if "hide-input" in tags:  # the site folds answers, and the code of sentences
-            if "prose" in tags:  # a sentence written by code: not an exercise
-                assert not secret and not nbgrader(cell), book_cell.source
-                assert "show.md(" in book_cell.source
-            else:
-                assert secret, "a folded cell that is not prose is an answer cell"
+        if "hide-input" in tags:  # the site folds answers
+            assert secret, "a folded cell is an answer cell"
             assert "tags" not in cell.metadata
     assert n_answers >= 2, "each chapter has a code and a predict exercise at least"
     graded = [nbgrader(c) for c in student.cells if nbgrader(c).get("grade")]

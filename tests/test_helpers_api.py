@@ -37,7 +37,6 @@ RETURNED = {
     "memory.LagSummary": "memory.summarize_sweep",
     "memory.RecallRun": "memory.train_recall",
     "recipes.Fit": "recipes.fit",
-    "show.Markdown": "show.md",
     "training.History": "training.train",
     "training.Snapshot": "training.train",  # the values of History.snapshots
     "training.TrainingDiverged": "training.train",  # raised

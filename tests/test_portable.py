@@ -116,7 +116,7 @@ def test_reads_the_same_without_myst(path):
 def test_the_check_finds_myst_only_syntax(markdown, what):
     """The check above can fail: each MyST-only construct is caught, in a cell or an output."""
     as_cell = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(markdown)])
-    code = nbformat.v4.new_code_cell("show.md(...)")
+    code = nbformat.v4.new_code_cell("ex.q1.hint()")
     code.outputs = [nbformat.v4.new_output("display_data", {"text/markdown": markdown})]
     as_output = nbformat.v4.new_notebook(cells=[code])
     for nb in (as_cell, as_output):
@@ -204,23 +204,33 @@ def test_figures_drawn_by_code_have_alt_text(path):
         assert len(alt) > 30 and "\n" not in alt, f"no alt text for the figure of {cell.source!r}"
 
 
+def markdown_written_by_code(nb) -> list[str]:
+    """The sources of the code cells that display Markdown and are not an exercise's call."""
+    return [
+        cell.source
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        and any("text/markdown" in o.get("data", {}) for o in cell.get("outputs", []))
+        and not all(line.startswith("ex.") for line in cell.source.strip().splitlines())
+    ]
+
+
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
-def test_sentences_written_by_code_are_folded_and_shown_once(path):
-    """A prose cell shows one Markdown output and nothing else, folds its code on the site and
-    in JupyterLab, and no printed output repeats its sentence."""
+def test_no_sentence_is_written_by_code(path):
+    """Prose lives in Markdown cells: the only Markdown a code cell displays is an exercise's
+    feedback (``ex.q1.check(...)``, ``ex.q1.hint()``); a table is a DataFrame."""
     nb = nbformat.read(path, as_version=4)
-    printed = "".join(out.get("text", "") for cell in nb.cells for out in cell.get("outputs", []))
-    prose = [c for c in nb.cells if "prose" in c.metadata.get("tags", [])]
-    for cell in prose:
-        assert cell.cell_type == "code" and "show.md(" in cell.source
-        assert "hide-input" in cell.metadata["tags"]
-        assert cell.metadata.get("jupyter", {}).get("source_hidden") is True
-        kinds = [(o.output_type, sorted(o.get("data", {}))) for o in cell.outputs]
-        assert kinds == [("display_data", ["text/markdown", "text/plain"])], kinds
-        sentence = cell.outputs[0].data["text/markdown"]
-        for line in sentence.splitlines():
-            words = line.strip("- ").strip()
-            assert len(words) < 40 or words[:40] not in printed, f"shown twice: {words!r}"
+    assert not markdown_written_by_code(nb)
+    assert not any("prose" in c.metadata.get("tags", []) for c in nb.cells)
+
+
+def test_the_check_finds_markdown_written_by_code():
+    cell = nbformat.v4.new_code_cell('display(Markdown(f"The error fell to {e:.2f}."))')
+    cell.outputs = [nbformat.v4.new_output("display_data", {"text/markdown": "The error fell."})]
+    feedback = nbformat.v4.new_code_cell("ex.q1.check(answer)")
+    feedback.outputs = [nbformat.v4.new_output("display_data", {"text/markdown": "✓ q1"})]
+    nb = nbformat.v4.new_notebook(cells=[cell, feedback])
+    assert markdown_written_by_code(nb) == [cell.source]
 
 
 def test_site_swaps_embedded_figures_for_their_files(tmp_path, caplog):

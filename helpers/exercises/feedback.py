@@ -3,9 +3,37 @@
 from __future__ import annotations
 
 from helpers.i18n import N_, gettext
-from helpers.show import Markdown as Message  # verdicts, hints and solutions render alike
 
 __all__ = ["ExerciseFailed", "Feedback", "Message"]
+
+
+class Message:
+    """Markdown for Jupyter (``text/markdown``), with a plain-text twin (``text/plain``).
+
+    Verdicts, hints and solutions render alike in every notebook front end, and the plain
+    text repeats the words, so nbval compares the message itself, not an object's address.
+    """
+
+    def __init__(self, markdown: str, text: str | None = None) -> None:
+        if not isinstance(markdown, str):
+            raise TypeError(f"markdown must be a str, got {type(markdown).__name__}.")
+        self.markdown = markdown
+        self.text = markdown if text is None else text
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def _ipython_display_(self) -> None:
+        # shown as display data, not as the cell's result: nbgrader reads a graded cell's
+        # result as a partial score, and would warn about (or reject) text there
+        from IPython.display import display
+
+        display({"text/markdown": self.markdown, "text/plain": self.text}, raw=True)
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
 
 
 class Feedback(Message):
