@@ -135,3 +135,25 @@ def test_helpers_import_no_script_machinery_and_no_private_name(path):
         if top == "helpers":
             private = [n for n in names if n.startswith("_")]
             assert not private, f"{path.name} imports {private} from {module}, private there"
+
+
+def test_every_module_a_chapter_imports_from_helpers_exists():
+    # a module that is gone (helpers.show, say) fails here, not only when the chapter runs
+    imported = set()
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            lines = "".join(cell["source"]).splitlines()
+            # an IPython magic (%pip, %matplotlib) becomes `pass`, keeping its indent
+            code = "\n".join(
+                line[: len(line) - len(line.lstrip())] + "pass"
+                if line.lstrip().startswith(("%", "!"))
+                else line
+                for line in lines
+            )
+            for node in ast.walk(ast.parse(code)):
+                if isinstance(node, ast.ImportFrom) and node.module == "helpers":
+                    imported |= {alias.name for alias in node.names}
+    assert len(imported) > 10, f"the chapters import only {imported} from helpers?"
+    assert imported <= set(helpers.__all__), sorted(imported - set(helpers.__all__))
