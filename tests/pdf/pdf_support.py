@@ -146,6 +146,23 @@ def text_runs(pdf: Path) -> list[tuple[str, str]]:
     return runs
 
 
+def body_size_pt(pdf: Path) -> float:
+    """The size, in points, in which most of the PDF's running text is set: the characters in
+    its serif faces (Liberation Serif, IPA Mincho), counted from pdftohtml's XML, whose sizes
+    are pixels at its default zoom of 1.5."""
+    xml = tool("pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf))
+    fontspec = r'<fontspec id="(\d+)" size="([\d.]+)" family="([^"]*)"'
+    specs = {i: (size, family) for i, size, family in re.findall(fontspec, xml)}
+    chars: dict[str, int] = {}
+    for font, text in re.findall(r'<text [^>]*font="(\d+)"[^>]*>(.*?)</text>', xml, re.S):
+        size, family = specs.get(font, ("0", ""))
+        if "Serif" in family or "Mincho" in family:
+            chars[size] = chars.get(size, 0) + len(re.sub(r"<[^>]+>", "", text))
+    if not chars:
+        raise AssertionError(f"{pdf.name}: no text in a serif face; is print.css applied?")
+    return float(max(chars, key=lambda size: chars[size])) / 1.5
+
+
 def outline_titles(pdf: Path) -> list[str]:
     """The PDF's bookmarks (its outline), from pdftohtml's XML."""
     xml = tool("pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf))

@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from pdf_support import (
     CJK,
     alt_texts,
+    body_size_pt,
     build_pdf,
     destinations,
     flat,
@@ -40,6 +41,7 @@ MAX_BYTES = 15_000_000  # issue 19's budget for each PDF
 # 2026-12, code and figures included): fewer pages means content was lost, more that it
 # spread out (a page per element, pictures blown up).
 CHARS_PER_PAGE = (1_200, 5_000)
+PRINT_CSS = Path(__file__).resolve().parents[2] / "book" / "_pdf" / "print.css"
 
 
 @dataclass
@@ -134,6 +136,17 @@ def test_the_page_count_fits_the_amount_of_text(read):
     chars = sum(p.text_chars for p in pages)
     low, high = chars // CHARS_PER_PAGE[1], chars // CHARS_PER_PAGE[0]
     assert low <= page_count(pdf) <= high, f"{page_count(pdf)} pages for {chars} characters"
+
+
+def test_the_text_prints_at_the_size_print_css_gives_it(edition):
+    """Chromium shrinks every page of a print to fit the widest element: one table wider than
+    the text block sets the whole book smaller, and in fewer pages (107 instead of 145 once, for
+    a pandas table of chapter 6, with every other test passing)."""
+    _, pdf = edition
+    css = PRINT_CSS.read_text(encoding="utf-8")
+    body = float(re.search(r"html \{[^}]*?font-size: ([\d.]+)pt", css, re.S)[1])
+    size = body_size_pt(pdf)  # whole pixels at zoom 1.5: within 0.7 pt
+    assert abs(size - body) < 0.7, f"{pdf.name}: most text is set at {size:.1f} pt, not {body} pt"
 
 
 def test_every_font_is_embedded_and_none_is_a_type_3_drawing(edition):
