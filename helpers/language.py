@@ -339,7 +339,7 @@ def train_lm(
         grad_norm, clipped = math.nan, math.nan
         if norms:
             grad_norm = float(torch.tensor(norms).median())
-            clipped = sum(n > (recipe.clip or math.inf) for n in norms) / len(norms)
+            clipped = sum(n > clipping.max_norm for n in norms) / len(norms)
         point = Checkpoint(step, seconds, loss, ppl, sample, grad_norm, clipped)
         history.checkpoints.append(point)
         if on_checkpoint is not None:

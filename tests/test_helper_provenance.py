@@ -42,6 +42,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
+from notebook_code import python_of
 
 ROOT = Path(__file__).resolve().parents[1]
 PATHS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -53,16 +54,6 @@ Cell = Mapping[str, object]
 def _source(cell: Cell) -> str:
     source = cell["source"]
     return source if isinstance(source, str) else "".join(source)  # type: ignore[arg-type]
-
-
-def _code(cell: Cell) -> str:
-    """A code cell's source with its magics (%matplotlib, !pip) as ``pass``, so that it parses."""
-    return "\n".join(
-        line[: len(line) - len(line.lstrip())] + "pass"
-        if line.lstrip().startswith(("%", "!"))
-        else line
-        for line in _source(cell).splitlines()
-    )
 
 
 INLINE_CODE = re.compile(r"`([^`\n]+)`")
@@ -86,7 +77,7 @@ def helper_uses(cells: Sequence[Cell]) -> dict[str, int]:
     for index, cell in enumerate(cells):
         if cell["cell_type"] != "code":
             continue
-        tree = ast.parse(_code(cell))
+        tree = ast.parse(python_of(cell))
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 if node.module == "helpers":
@@ -115,7 +106,7 @@ def _written_out(cells: Sequence[Cell], name: str) -> bool:
     for cell in cells:
         if cell["cell_type"] != "code":
             continue
-        for node in ast.parse(_code(cell)).body:
+        for node in ast.parse(python_of(cell)).body:
             if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name == name:
                 return True
             targets = (

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 import pytest
+from notebook_code import python_of
 
 import helpers
 
@@ -45,23 +46,12 @@ RETURNED = {
 }
 
 
-def _code(cell: dict) -> str:
-    """A code cell's source with its magics (%matplotlib, !pip) as ``pass``, so it parses."""
-    lines = "".join(cell["source"]).splitlines()
-    return "\n".join(
-        line[: len(line) - len(line.lstrip())] + "pass"
-        if line.lstrip().startswith(("%", "!"))
-        else line
-        for line in lines
-    )
-
-
 def _uses() -> tuple[set[str], set[str]]:
     """("module.name" used in the chapters' code, "module.name" named in their Markdown)."""
     in_code, in_prose = set(), set()
     for path in NOTEBOOKS:
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        trees = [ast.parse(_code(c)) for c in cells if c["cell_type"] == "code"]
+        trees = [ast.parse(python_of(c)) for c in cells if c["cell_type"] == "code"]
         aliases = {}  # local name -> helpers module
         for node in (n for tree in trees for n in ast.walk(tree)):
             if isinstance(node, ast.ImportFrom) and node.module == "helpers":
@@ -144,15 +134,7 @@ def test_every_module_a_chapter_imports_from_helpers_exists():
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             if cell["cell_type"] != "code":
                 continue
-            lines = "".join(cell["source"]).splitlines()
-            # an IPython magic (%pip, %matplotlib) becomes `pass`, keeping its indent
-            code = "\n".join(
-                line[: len(line) - len(line.lstrip())] + "pass"
-                if line.lstrip().startswith(("%", "!"))
-                else line
-                for line in lines
-            )
-            for node in ast.walk(ast.parse(code)):
+            for node in ast.walk(ast.parse(python_of(cell))):
                 if isinstance(node, ast.ImportFrom) and node.module == "helpers":
                     imported |= {alias.name for alias in node.names}
     assert len(imported) > 10, f"the chapters import only {imported} from helpers?"
